@@ -1,0 +1,52 @@
+/** Routes contributed by plugins, resolved at request time so plugins attached later are served too. */
+import { reportFailure, writeFailureToStderr } from './plugin-hooks.js';
+import { stateOf } from './server-registry.js';
+import type { McpscopePlugin, RouteRequest, RouteResponse } from './types.js';
+
+/** Where routes come from: an observed server, or the plugins themselves. */
+export type RouteSource = object | readonly McpscopePlugin[];
+
+function pluginsOf(source: RouteSource): readonly McpscopePlugin[] {
+  if (Array.isArray(source)) return source as readonly McpscopePlugin[];
+  const state = stateOf(source);
+  if (state === undefined) {
+    throw new TypeError('Route handlers take an observed server (see observe()) or an array of plugins.');
+  }
+  return state.plugins;
+}
+
+const NOT_FOUND: RouteResponse = {
+  status: 404,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body: 'Not Found\n',
+};
+
+const INTERNAL_ERROR: RouteResponse = {
+  status: 500,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body: 'Internal Server Error\n',
+};
+
+/** Returns a function that answers one route request; `undefined` means no plugin serves the path. */
+export function createRouter(
+  source: RouteSource,
+): (request: RouteRequest) => Promise<RouteResponse | undefined> {
+  const plugins = pluginsOf(source);
+  const reporter = (Array.isArray(source) ? undefined : stateOf(source)?.reporter) ?? writeFailureToStderr;
+  return async (request) => {
+    const path = request.url.pathname;
+    for (const plugin of plugins) {
+      const handler = plugin.routes?.[path];
+      if (handler === undefined || !Object.hasOwn(plugin.routes!, path)) continue;
+      try {
+        return await handler(request);
+      } catch (error) {
+        reportFailure(reporter, plugin, `route ${path}`, error);
+        return INTERNAL_ERROR;
+      }
+    }
+    return undefined;
+  };
+}
+
+export { NOT_FOUND };

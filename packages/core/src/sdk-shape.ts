@@ -1,0 +1,123 @@
+/**
+ * The parts of the MCP SDK (v1 `@modelcontextprotocol/sdk`, v2 `@modelcontextprotocol/server`) that
+ * core relies on, described structurally: core has no runtime dependency on either SDK.
+ */
+import type { TransportKind } from './types.js';
+
+export type MessageHandler = (message: unknown, extra?: unknown) => void;
+export type SendFunction = (message: unknown, options?: unknown) => Promise<void>;
+export type RequestHandler = (request: unknown, extra: unknown) => unknown;
+
+/** A transport as the SDK's `Protocol` uses it. */
+export interface SdkTransport {
+  start(): Promise<void>;
+  send: SendFunction;
+  close(): Promise<void>;
+  onmessage?: MessageHandler;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  sessionId?: string;
+}
+
+/** The SDK's `Protocol` (v1 `Server`, v2 `Server`): the object that owns the transport. */
+export interface SdkProtocol {
+  connect(transport: SdkTransport): Promise<void>;
+  close(): Promise<void>;
+  readonly transport?: SdkTransport;
+  _requestHandlers?: Map<string, RequestHandler>;
+  _requestHandlerAbortControllers?: Map<unknown, AbortController>;
+  _serverInfo?: { name?: unknown; version?: unknown };
+}
+
+export interface RegisteredEntry {
+  enabled?: boolean;
+}
+
+/** The SDK's high-level `McpServer` (v1 and v2): a registry of tools, prompts and resources. */
+export interface SdkRegistry {
+  server: SdkProtocol;
+  close(): Promise<void>;
+  _registeredTools?: Record<string, RegisteredEntry>;
+  _registeredPrompts?: Record<string, RegisteredEntry>;
+  executeToolHandler?: (tool: unknown, args: unknown, extra: unknown) => Promise<unknown>;
+  validateToolInput?: (tool: unknown, args: unknown, toolName: string) => Promise<unknown>;
+  validateToolOutput?: (tool: unknown, result: unknown, toolName: string) => Promise<void>;
+}
+
+function isProtocol(value: unknown): value is SdkProtocol {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as SdkProtocol).connect === 'function' &&
+    typeof (value as { setRequestHandler?: unknown }).setRequestHandler === 'function'
+  );
+}
+
+export interface ServerShape {
+  protocol: SdkProtocol;
+  registry: SdkRegistry | undefined;
+}
+
+/** Tells a high-level McpServer from a low-level Server; throws a clear error for anything else. */
+export function serverShapeOf(server: unknown): ServerShape {
+  if (typeof server === 'object' && server !== null) {
+    const inner = (server as { server?: unknown }).server;
+    if (isProtocol(inner) && typeof (server as { connect?: unknown }).connect === 'function') {
+      return { protocol: inner, registry: server as SdkRegistry };
+    }
+    if (isProtocol(server)) return { protocol: server, registry: undefined };
+  }
+  throw new TypeError(
+    'observe() takes an MCP server: a McpServer or Server from @modelcontextprotocol/sdk (1.x) ' +
+      'or @modelcontextprotocol/server (2.x).',
+  );
+}
+
+const TRANSPORT_KINDS: Record<string, TransportKind> = {
+  StdioServerTransport: 'stdio',
+  StreamableHTTPServerTransport: 'streamable-http',
+  WebStandardStreamableHTTPServerTransport: 'streamable-http',
+  NodeStreamableHTTPServerTransport: 'streamable-http',
+  PerRequestHTTPServerTransport: 'streamable-http',
+  SSEServerTransport: 'sse',
+  InMemoryTransport: 'in-memory',
+};
+
+export function transportKindOf(transport: object): TransportKind {
+  const byName = TRANSPORT_KINDS[transport.constructor?.name ?? ''];
+  if (byName !== undefined) return byName;
+  const shape = transport as Record<string, unknown>;
+  if ('_stdin' in shape && '_stdout' in shape) return 'stdio';
+  if (typeof shape.handlePostMessage === 'function') return 'sse';
+  if (typeof shape.handleRequest === 'function' || typeof shape.handleMessage === 'function') {
+    return 'streamable-http';
+  }
+  return 'unknown';
+}
+
+export function networkTransportOf(kind: TransportKind): 'pipe' | 'tcp' | undefined {
+  if (kind === 'stdio') return 'pipe';
+  if (kind === 'streamable-http' || kind === 'sse') return 'tcp';
+  return undefined;
+}
+
+/** The JSON-RPC id of the request a handler is serving, from its `extra` (v1) or `ctx` (v2). */
+export function requestIdOfHandlerContext(context: unknown): unknown {
+  if (typeof context !== 'object' || context === null) return undefined;
+  const v1 = (context as { requestId?: unknown }).requestId;
+  if (v1 !== undefined) return v1;
+  return (context as { mcpReq?: { id?: unknown } }).mcpReq?.id;
+}
+
+/** An MCP-Protocol-Version header from the transport's per-message extra (stateless HTTP). */
+export function protocolVersionHeaderOf(extra: unknown): string | undefined {
+  if (typeof extra !== 'object' || extra === null) return undefined;
+  const requestInfo = (extra as { requestInfo?: { headers?: unknown } }).requestInfo;
+  const headers = requestInfo?.headers ?? (extra as { request?: { headers?: unknown } }).request?.headers;
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const value =
+    typeof (headers as Headers).get === 'function'
+      ? (headers as Headers).get('mcp-protocol-version')
+      : (headers as Record<string, unknown>)['mcp-protocol-version'];
+  return typeof value === 'string' ? value : undefined;
+}
