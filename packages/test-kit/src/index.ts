@@ -1,0 +1,22 @@
+export {
+  createExampleServer,
+  type ExampleServer,
+  type ExampleServerOptions,
+  HandlerCalls,
+  PROMPT_FAILURE_MESSAGE,
+  RESOURCE_FAILURE_MESSAGE,
+  SDK_VERSIONS,
+  type SdkVersion,
+  TOOL_FAILURE_MESSAGE,
+} from './example-server.js';
+export {
+  connectHttp,
+  type HttpMode,
+  type HttpServerOptions,
+  type RunningHttpServer,
+  startHttpServer,
+} from './http.js';
+export { connectInMemory, connectRaw, type RawConnection } from './in-memory.js';
+export { type StdioChild, spawnStdioServer } from './stdio.js';
+export { type CallOptions, type ClientIdentity, connectClient, type TestClient } from './test-client.js';
+export { delay, waitFor } from './wait.js';
