@@ -15,8 +15,11 @@ export const SDK_VERSIONS: readonly SdkVersion[] = ['v1', 'v2'];
 export class HandlerCalls {
   private readonly counts = new Map<string, number>();
 
+  constructor(private readonly onRecord?: (name: string) => void) {}
+
   record(name: string): void {
     this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    this.onRecord?.(name);
   }
 
   count(name: string): number {
