@@ -54,14 +54,17 @@ function isErrorResponse(message: JsonObject): boolean {
   return isObject(error) && Number.isSafeInteger(error.code) && typeof error.message === 'string';
 }
 
-/** Classifies a message the way the SDK's `Protocol` does, in the same order. */
+/**
+ * Classifies a message the way the SDK's `Protocol` does, in the same order. Results follow SDK v2's
+ * looser `_meta` rule; SDK v1 also checks the progress token and task id inside a result's `_meta`.
+ */
 export function classifyMessage(message: unknown): MessageKind {
   if (!isObject(message) || message.jsonrpc !== '2.0') return 'other';
   if ('result' in message) {
     return hasOnlyKeys(message, RESULT_KEYS) &&
       isRequestId(message.id) &&
       isObject(message.result) &&
-      isValidMeta(message.result._meta)
+      (message.result._meta === undefined || isObject(message.result._meta))
       ? 'result'
       : 'other';
   }

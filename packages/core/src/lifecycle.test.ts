@@ -113,7 +113,7 @@ describe.each(cases)('SDK %s over %s', (sdk, kind) => {
     await expectSettled(h);
     const ends = callEnds(h);
     expect(ends).toHaveLength(1);
-    expect(ends[0]?.outcome).toBe(DISCONNECT_OUTCOME[sdk][kind]);
+    expect(ends[0]?.outcome).toBe(DISCONNECT_OUTCOME[sdk]?.[kind]);
     expect(h.handlerRuns('tool:slow')).toBe(1);
   });
 
