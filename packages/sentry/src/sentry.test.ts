@@ -1,0 +1,371 @@
+/**
+ * The real @sentry/node (initialised once for this file) sends to a local envelope endpoint; every
+ * assertion reads the parsed envelopes. Dedupe is switched off so a double report cannot hide.
+ */
+import { type McpscopePlugin, observe, serverFacts } from '@mcpscope/core';
+import {
+  connectHttp,
+  connectInMemory,
+  createExampleServer,
+  type ExampleServer,
+  PROMPT_FAILURE_MESSAGE,
+  RESOURCE_FAILURE_MESSAGE,
+  SDK_VERSIONS,
+  type SdkVersion,
+  startHttpServer,
+  type TestClient,
+  TOOL_FAILURE_MESSAGE,
+  waitFor,
+} from '@mcpscope/test-kit';
+import * as Sentry from '@sentry/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type EnvelopeReceiver,
+  exceptionOf,
+  type SentryEvent,
+  startEnvelopeReceiver,
+} from '../test/envelope-receiver.js';
+import { addTool, pause } from '../test/extra-tools.js';
+import { MECHANISM_TYPE, type SentryPluginOptions, sentry } from './index.js';
+
+let receiver: EnvelopeReceiver;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  receiver = await startEnvelopeReceiver();
+  Sentry.init({
+    dsn: receiver.dsn,
+    sendClientReports: false,
+    integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Dedupe'),
+  });
+});
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+  await Sentry.flush(5_000);
+  receiver.clear();
+});
+
+afterAll(async () => {
+  await Sentry.close(2_000);
+  await receiver.close();
+});
+
+interface Setup {
+  readonly server: ExampleServer;
+  readonly client: TestClient;
+}
+
+async function setUp(
+  sdk: SdkVersion,
+  options?: SentryPluginOptions,
+  ...before: McpscopePlugin[]
+): Promise<Setup> {
+  const server = observe(createExampleServer({ sdk }));
+  server.use(...before, sentry(options));
+  return connect(server, sdk);
+}
+
+async function connect(server: ExampleServer, sdk: SdkVersion): Promise<Setup> {
+  const client = await connectInMemory(server, sdk);
+  cleanups.push(async () => {
+    await client.close();
+    await server.close();
+  });
+  return { server, client };
+}
+
+/** Waits until every request ended, then until Sentry sent everything it captured. */
+async function settle(server: ExampleServer): Promise<SentryEvent[]> {
+  await waitFor(() => serverFacts(server)?.inFlight === 0, 'requests to end');
+  expect(await Sentry.flush(5_000)).toBe(true);
+  return receiver.events();
+}
+
+function mcpBreadcrumbs(event: SentryEvent): string[] {
+  return (event.breadcrumbs ?? [])
+    .filter((crumb) => crumb.category === 'mcp')
+    .map((crumb) => crumb.message ?? '');
+}
+
+describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
+  it('reports a thrown tool error once, with its message, stack, tags, context, fingerprint and breadcrumbs', async () => {
+    const { server, client } = await setUp(sdk);
+    await client.callTool('echo', { text: 'hi' });
+    const result = await client.callTool('fail');
+    expect(result.isError).toBe(true);
+
+    const events = await settle(server);
+    expect(events).toHaveLength(1);
+    const event = events[0]!;
+    const exception = exceptionOf(event)!;
+    expect(exception.type).toBe('Error');
+    expect(exception.value).toBe(TOOL_FAILURE_MESSAGE);
+    expect(exception.mechanism).toMatchObject({
+      type: MECHANISM_TYPE,
+      handled: false,
+      data: { error_type: 'tool_execution' },
+    });
+    const frames = exception.stacktrace?.frames ?? [];
+    expect(frames.some((frame) => frame.filename?.endsWith('test-kit/src/example-server.ts'))).toBe(true);
+
+    expect(event.tags).toMatchObject({
+      'mcp.method.name': 'tools/call',
+      'gen_ai.tool.name': 'fail',
+      'error.type': 'tool_error',
+      'mcp.tool.error_reason': 'handler_threw',
+      'mcp.transport': 'in-memory',
+      'mcp.client.name': 'test-client',
+      'mcp.client.version': '1.2.3',
+      'mcp.server.name': 'example-server',
+    });
+    expect(event.tags?.['mcp.protocol.version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(event.tags?.['mcp.session.id']).toBeUndefined();
+    expect(event.tags?.['network.transport']).toBeUndefined();
+
+    const context = event.contexts?.mcp_request;
+    expect(context).toMatchObject({
+      'mcp.method.name': 'tools/call',
+      'gen_ai.tool.name': 'fail',
+      outcome: 'tool_error',
+      'mcp.tool.error_reason': 'handler_threw',
+    });
+    expect(['string', 'number']).toContain(typeof context?.['jsonrpc.request.id']);
+    expect(context).not.toHaveProperty('arguments');
+    expect(event.fingerprint).toEqual(['mcp', 'tools/call', 'fail', 'tool_error', 'Error']);
+
+    const crumbs = mcpBreadcrumbs(event);
+    expect(crumbs[0]).toBe('initialize');
+    expect(crumbs).toContain('tools/call echo');
+    expect(crumbs).not.toContain('tools/call fail');
+    expect(event.contexts?.trace?.trace_id).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('reports prompt and resource handler errors once each, as -32603', async () => {
+    const { server, client } = await setUp(sdk);
+    await expect(client.getPrompt('broken')).rejects.toThrow(PROMPT_FAILURE_MESSAGE);
+    await expect(client.readResource('broken://resource')).rejects.toThrow(RESOURCE_FAILURE_MESSAGE);
+
+    const events = await settle(server);
+    expect(events).toHaveLength(2);
+    const [prompt, resource] = events as [SentryEvent, SentryEvent];
+    expect(exceptionOf(prompt)?.value).toBe(PROMPT_FAILURE_MESSAGE);
+    expect(prompt.tags).toMatchObject({
+      'mcp.method.name': 'prompts/get',
+      'gen_ai.prompt.name': 'broken',
+      'error.type': '-32603',
+      'rpc.response.status_code': '-32603',
+    });
+    expect(prompt.fingerprint).toEqual(['mcp', 'prompts/get', 'broken', '-32603', 'Error']);
+    expect(exceptionOf(resource)?.value).toBe(RESOURCE_FAILURE_MESSAGE);
+    expect(resource.tags).toMatchObject({ 'mcp.method.name': 'resources/read', 'error.type': '-32603' });
+    expect(resource.tags).not.toHaveProperty('gen_ai.tool.name');
+    expect(resource.contexts?.mcp_request).toMatchObject({ 'mcp.resource.uri': 'broken://resource' });
+  });
+
+  const clientMistakes = async (client: TestClient): Promise<void> => {
+    await expect(client.request('foo/bar', {})).rejects.toThrow(/-32601|not found/i);
+    await expect(client.getPrompt('no_such_prompt')).rejects.toThrow();
+    const unknownTool = client.callTool('no_such_tool');
+    // SDK 1.x answers an unknown tool with an isError result, SDK 2.x with -32602.
+    if (sdk === 'v1') expect((await unknownTool).isError).toBe(true);
+    else await expect(unknownTool).rejects.toThrow();
+    expect((await client.callTool('add', { a: 'one', b: 2 })).isError).toBe(true);
+    expect((await client.callTool('soft_fail')).isError).toBe(true);
+  };
+
+  it('reports no client mistakes (-32601, -32602, unknown tools, invalid arguments) and no isError results', async () => {
+    const { server, client } = await setUp(sdk);
+    await clientMistakes(client);
+    expect(await settle(server)).toEqual([]);
+  });
+
+  it('reports client mistakes as warnings when captureClientErrors is on', async () => {
+    const { server, client } = await setUp(sdk, { captureClientErrors: true });
+    await clientMistakes(client);
+    const events = await settle(server);
+    // Exception events take longer to process than message events: compare without order.
+    const described = events.map(
+      (event) =>
+        `${event.tags?.['mcp.method.name']} ${event.tags?.['mcp.tool.error_reason'] ?? event.tags?.['rpc.response.status_code']} ${event.level}`,
+    );
+    expect(described.sort()).toEqual([
+      'foo/bar -32601 warning',
+      'prompts/get -32602 warning',
+      'tools/call invalid_arguments warning',
+      'tools/call unknown_tool warning',
+    ]);
+  });
+
+  it('reports isError tool results as messages or exceptions when asked', async () => {
+    const asMessage = await setUp(sdk, { toolErrors: 'message' });
+    await asMessage.client.callTool('soft_fail');
+    const messages = await settle(asMessage.server);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.level).toBe('warning');
+    expect(messages[0]?.logentry?.message ?? messages[0]?.message).toBe(
+      'Tool "soft_fail" returned an error result',
+    );
+    expect(messages[0]?.tags).toMatchObject({ 'mcp.tool.error_reason': 'handler_returned_error' });
+    expect(messages[0]?.fingerprint).toEqual(['mcp', 'tools/call', 'soft_fail', 'tool_error', 'message']);
+    receiver.clear();
+
+    const asException = await setUp(sdk, { toolErrors: 'exception' });
+    await asException.client.callTool('soft_fail');
+    const exceptions = await settle(asException.server);
+    expect(exceptions).toHaveLength(1);
+    expect(exceptionOf(exceptions[0]!)).toMatchObject({
+      type: 'McpToolError',
+      value: 'Tool "soft_fail" returned an error result',
+    });
+    expect(exceptionOf(exceptions[0]!)?.stacktrace).toBeUndefined();
+  });
+
+  it('keeps 20 concurrent failing calls apart: each event carries its own tags and scope data', async () => {
+    const server = observe(createExampleServer({ sdk }));
+    const names = Array.from({ length: 20 }, (_, index) => `fail_${index}`);
+    names.forEach((name, index) => {
+      addTool(server, name, async () => {
+        Sentry.setTag('handler.tool', name);
+        await pause(20 - index);
+        throw new Error(`failure of ${name}`);
+      });
+    });
+    server.use(sentry());
+    const { client } = await connect(server, sdk);
+    const results = await Promise.all(names.map((name) => client.callTool(name)));
+    expect(results.every((result) => result.isError === true)).toBe(true);
+
+    const events = await settle(server);
+    expect(events).toHaveLength(20);
+    for (const event of events) {
+      const tool = event.tags?.['gen_ai.tool.name'];
+      expect(exceptionOf(event)?.value).toBe(`failure of ${tool}`);
+      expect(event.tags?.['handler.tool']).toBe(tool);
+      expect(event.contexts?.mcp_request?.['gen_ai.tool.name']).toBe(tool);
+      expect(event.fingerprint).toEqual(['mcp', 'tools/call', tool, 'tool_error', 'Error']);
+    }
+    expect(new Set(events.map((event) => event.tags?.['gen_ai.tool.name']))).toEqual(new Set(names));
+  });
+
+  it('does not report an error the handler already reported itself, but enriches that report', async () => {
+    const server = observe(createExampleServer({ sdk }));
+    addTool(server, 'self_report', async () => {
+      const error = new Error('reported by the handler');
+      Sentry.captureException(error);
+      throw error;
+    });
+    server.use(sentry());
+    const { client } = await connect(server, sdk);
+    await client.callTool('self_report');
+    const events = await settle(server);
+    expect(events).toHaveLength(1);
+    expect(exceptionOf(events[0]!)?.value).toBe('reported by the handler');
+    expect(events[0]?.tags).toMatchObject({
+      'gen_ai.tool.name': 'self_report',
+      'mcp.method.name': 'tools/call',
+    });
+    // The handler's own report keeps Sentry's default grouping.
+    expect(events[0]?.fingerprint).toBeUndefined();
+  });
+
+  it('records arguments only when opted in, with secrets filtered and the size capped', async () => {
+    const args = {
+      query: 'visible-marker-4711',
+      apiKey: 'sk-secret-0815',
+      nested: { auth: { token: 'nested-secret-1234' }, author: 'Ada' },
+      long: 'x'.repeat(2_000),
+    };
+    const quiet = await setUp(sdk);
+    await quiet.client.callTool('fail', args);
+    expect(await settle(quiet.server)).toHaveLength(1);
+    for (const secret of ['visible-marker-4711', 'sk-secret-0815', 'nested-secret-1234']) {
+      expect(receiver.rawText()).not.toContain(secret);
+    }
+    receiver.clear();
+
+    const recording = await setUp(sdk, { recordArguments: true, maxArgumentsLength: 300 });
+    await recording.client.callTool('fail', args);
+    const events = await settle(recording.server);
+    expect(events).toHaveLength(1);
+    const recorded = events[0]?.contexts?.mcp_request?.arguments as string;
+    expect(recorded.length).toBe(300);
+    expect(recorded.endsWith('…[truncated]')).toBe(true);
+    expect(recorded).toContain('"query":"visible-marker-4711"');
+    expect(recorded).toContain('"apiKey":"[Filtered]"');
+    expect(recorded).toContain('"auth":"[Filtered]"');
+    expect(recorded).toContain('"author":"Ada"');
+    expect(receiver.rawText()).not.toContain('sk-secret-0815');
+    expect(receiver.rawText()).not.toContain('nested-secret-1234');
+  });
+
+  it.each(['before', 'after'])(
+    'never reports a refused request (refusing plugin %s sentry)',
+    async (order) => {
+      const refuser: McpscopePlugin = {
+        name: 'refuser',
+        aroundRequest(request, dispatch) {
+          if (request.method === 'tools/call') {
+            request.refuse({ code: -32000, message: 'overloaded' }, { reason: 'overloaded' });
+          } else dispatch();
+        },
+      };
+      const server = observe(createExampleServer({ sdk }));
+      if (order === 'before') server.use(refuser, sentry());
+      else server.use(sentry(), refuser);
+      const { client } = await connect(server, sdk);
+      await expect(client.callTool('fail')).rejects.toThrow(/overloaded/);
+      expect(await settle(server)).toEqual([]);
+    },
+  );
+
+  it('flushes on close: everything captured before close is delivered, and the plugin stays usable', async () => {
+    const plugin = sentry();
+    const first = observe(createExampleServer({ sdk })).use(plugin);
+    const firstClient = await connectInMemory(first, sdk);
+    await Promise.all([firstClient.callTool('fail'), firstClient.getPrompt('broken').catch(() => undefined)]);
+    await waitFor(() => serverFacts(first)?.inFlight === 0, 'requests to end');
+    receiver.holdResponses(300);
+    await firstClient.close();
+    await first.close();
+    expect(receiver.events()).toHaveLength(2);
+    receiver.holdResponses(undefined);
+    receiver.clear();
+
+    const second = observe(createExampleServer({ sdk })).use(plugin);
+    const { client } = await connect(second, sdk);
+    await client.callTool('fail');
+    expect(await settle(second)).toHaveLength(1);
+  });
+
+  const httpModes =
+    sdk === 'v1' ? (['stateful', 'stateless'] as const) : (['stateful', 'stateless', 'handler'] as const);
+  it.each(httpModes)('streamable HTTP (%s): tags name the transport and the session', async (mode) => {
+    const plugin = sentry();
+    const http = await startHttpServer({
+      sdk,
+      mode,
+      createServer: () => observe(createExampleServer({ sdk })).use(plugin),
+    });
+    cleanups.push(() => http.close());
+    const client = await connectHttp(sdk, http.url);
+    cleanups.push(() => client.close());
+    expect((await client.callTool('fail')).isError).toBe(true);
+    await waitFor(() => receiver.events().length > 0, 'the event');
+    await Sentry.flush(5_000);
+    const events = receiver.events();
+    expect(events).toHaveLength(1);
+    expect(events[0]?.tags).toMatchObject({
+      'gen_ai.tool.name': 'fail',
+      'mcp.transport': 'streamable-http',
+      'network.transport': 'tcp',
+    });
+    const sessionId = (client.raw.transport as { sessionId?: string } | undefined)?.sessionId;
+    if (mode === 'stateful') {
+      expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(events[0]?.tags?.['mcp.session.id']).toBe(sessionId);
+    } else {
+      expect(events[0]?.tags).not.toHaveProperty('mcp.session.id');
+    }
+  });
+});
