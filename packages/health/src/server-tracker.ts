@@ -1,0 +1,56 @@
+/** The servers this plugin is attached to and their connections: what readiness and the drain need. */
+import type { ServerFacts, SessionFacts } from '@mcpscope/core';
+
+export class ServerTracker {
+  /** Servers that may hold connections or in-flight requests (dropped once their last connection closed). */
+  readonly servers = new Set<ServerFacts>();
+  /** The most recently attached server: closing it flushes the plugins even when no server is live. */
+  last: ServerFacts | undefined = undefined;
+  openConnections = 0;
+  /** A Streamable HTTP or SSE transport connected at some point: sessions come and go. */
+  sawHttp = false;
+  /** The stdio transport whose stdin is watched, set once. */
+  sawStdio = false;
+
+  attach(server: ServerFacts): void {
+    this.servers.add(server);
+    this.last = server;
+  }
+
+  opened(session: SessionFacts): void {
+    this.openConnections++;
+    this.servers.add(session.server);
+    if (session.transport === 'streamable-http' || session.transport === 'sse') this.sawHttp = true;
+  }
+
+  closed(session: SessionFacts): void {
+    this.openConnections = Math.max(0, this.openConnections - 1);
+    if (!session.server.connected) this.servers.delete(session.server);
+  }
+
+  /** Requests in flight across the live servers. */
+  get inFlight(): number {
+    let total = 0;
+    for (const server of this.servers) total += server.inFlight;
+    return total;
+  }
+
+  /** See `HealthOptions.requireConnection`. */
+  connectionRequired(setting: boolean | 'auto'): boolean {
+    if (setting !== 'auto') return setting;
+    return this.last !== undefined && !this.sawHttp;
+  }
+
+  /** Closes every live server (and the last attached one): transports close, core flushes every plugin. */
+  closeAll(onError: (error: unknown) => void): Promise<void> {
+    const targets = new Set(this.servers);
+    if (this.last !== undefined) targets.add(this.last);
+    return Promise.all(
+      [...targets].map((server) =>
+        Promise.resolve()
+          .then(() => server.close())
+          .catch(onError),
+      ),
+    ).then(() => undefined);
+  }
+}
