@@ -1,0 +1,98 @@
+import type { RequestFacts, SessionFacts } from '@mcpscope/core';
+import { ClientNotifications } from './client-notifications.js';
+import { createDefaultLogger } from './default-logger.js';
+import { describeRequest, requestLevel, requestLine, sessionLine } from './fields.js';
+import { flushLogger } from './flush.js';
+import { capString, collectStrings, compileRedaction, redactValue, scrubText } from './redact.js';
+import { attachScope, type LoggerScope, registerScope } from './request-logger.js';
+import { serializeError } from './serialize-error.js';
+import { activeTraceFields } from './trace-context.js';
+import type { LoggingOptions, LoggingPlugin } from './types.js';
+
+function argumentsOf(request: RequestFacts): unknown {
+  const { method } = request;
+  return method === 'tools/call' || method === 'prompts/get' ? request.params?.arguments : undefined;
+}
+
+/**
+ * Structured pino logs for every MCP request: one line per completed request, session start and end
+ * lines, and a request-scoped logger for handlers (`getLogger()`).
+ */
+export function logging(options: LoggingOptions = {}): LoggingPlugin {
+  const {
+    logger = createDefaultLogger(options.level),
+    slowRequestMs = 1000,
+    logRequestStart = false,
+    logSessions = true,
+    logArguments = false,
+    logResults = false,
+    redact = [],
+    maxValueLength = 1024,
+    ignore,
+    clientNotifications = false,
+  } = options;
+  const rules = compileRedaction(redact, maxValueLength);
+  const notifications =
+    clientNotifications === false
+      ? undefined
+      : new ClientNotifications(clientNotifications === true ? 'info' : clientNotifications);
+  const scope: LoggerScope = { base: logger, maxValueLength, notifications };
+  registerScope(scope);
+
+  const onRequestEnd = (request: RequestFacts): void => {
+    if (ignore?.(request) === true) return;
+    const slow = (request.durationMs ?? 0) >= slowRequestMs;
+    const level = requestLevel(request, slow);
+    if (!logger.isLevelEnabled(level)) return;
+    const line = requestLine(request, activeTraceFields(), maxValueLength);
+    if (slow) line['mcp.request.slow'] = true;
+    const isToolCall = request.method === 'tools/call';
+    const failed = request.errorMessage !== undefined || request.error !== undefined;
+    // Strings the line must not show: all arguments when they are private, else the redacted ones.
+    const hidden: string[] | undefined = failed ? [] : undefined;
+    if (logArguments && isToolCall) {
+      line['gen_ai.tool.call.arguments'] = redactValue(argumentsOf(request), rules, hidden);
+    } else if (hidden !== undefined) {
+      collectStrings(argumentsOf(request), hidden);
+    }
+    if (logResults && isToolCall && request.result !== undefined) {
+      line['gen_ai.tool.call.result'] = redactValue(request.result, rules);
+    }
+    if (hidden !== undefined) {
+      if (request.errorMessage !== undefined) {
+        line['error.message'] = capString(scrubText(request.errorMessage, hidden), maxValueLength);
+      }
+      if (request.error !== undefined && level === 'error') {
+        line.err = serializeError(request.error, hidden, maxValueLength);
+      }
+    }
+    logger[level](line, describeRequest(request, slow, maxValueLength));
+  };
+
+  const onRequestStart = (request: RequestFacts): void => {
+    notifications?.observe(request);
+    if (!logRequestStart || !logger.isLevelEnabled('debug') || ignore?.(request) === true) return;
+    const line = requestLine(request, activeTraceFields(), maxValueLength);
+    logger.debug(line, describeRequest(request, false, maxValueLength));
+  };
+
+  const sessionHooks = {
+    onSessionStart: (session: SessionFacts): void => {
+      logger.info(sessionLine(session), 'session started');
+    },
+    onSessionEnd: (session: SessionFacts): void => {
+      logger.info(sessionLine(session), 'session ended');
+    },
+  };
+
+  return {
+    name: 'logging',
+    requestContext: true,
+    logger,
+    setup: (server) => attachScope(server, scope),
+    ...(logRequestStart || notifications !== undefined ? { onRequestStart } : {}),
+    onRequestEnd,
+    ...(logSessions ? sessionHooks : {}),
+    close: () => flushLogger(logger),
+  };
+}
