@@ -1,0 +1,76 @@
+/**
+ * Trace context in `params._meta` (`traceparent`, `tracestate`, `baggage`, unprefixed as SEP-414 says),
+ * read and written through the configured OpenTelemetry propagators, and the parent/link choice for
+ * spans of inbound messages.
+ */
+import {
+  type Context,
+  context,
+  type Link,
+  propagation,
+  type Span,
+  type SpanKind,
+  type SpanOptions,
+  type TextMapGetter,
+  type TimeInput,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+
+type Meta = Readonly<Record<string, unknown>>;
+
+export const metaGetter: TextMapGetter<Meta> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => {
+    const value = carrier[key];
+    return typeof value === 'string' ? value : undefined;
+  },
+};
+
+/** Collects what the propagators inject, for copying into an outgoing `_meta`. */
+export function injectedMeta(spanContext: Context): Record<string, string> | undefined {
+  let carrier: Record<string, string> | undefined;
+  propagation.inject(spanContext, undefined, {
+    set: (_carrier, key, value) => {
+      carrier ??= {};
+      carrier[key] = value;
+    },
+  });
+  return carrier;
+}
+
+/**
+ * Starts the span of an inbound request or notification and returns the context it is active in.
+ * By default the context in `_meta` is the parent and the ambient context (e.g. an HTTP server span) is
+ * linked; with `preferAmbientParent` it is the other way round. Without trace context in `_meta` the
+ * ambient context is the parent.
+ */
+export function startInboundSpan(
+  tracer: Tracer,
+  name: string,
+  kind: SpanKind,
+  meta: Meta | undefined,
+  preferAmbientParent: boolean,
+  startTime?: TimeInput,
+): Context {
+  const ambient = context.active();
+  let parent = ambient;
+  let links: Link[] | undefined;
+  if (meta !== undefined) {
+    const extracted = propagation.extract(ambient, meta, metaGetter);
+    const remoteSpan = trace.getSpan(extracted);
+    const ambientSpan = trace.getSpan(ambient);
+    if (remoteSpan === ambientSpan) {
+      parent = extracted; // no trace context in _meta; baggage, if any, still applies
+    } else {
+      parent = preferAmbientParent ? ambient : extracted;
+      const linked = (preferAmbientParent ? remoteSpan : ambientSpan)?.spanContext();
+      if (linked !== undefined && trace.isSpanContextValid(linked)) links = [{ context: linked }];
+    }
+  }
+  const options: SpanOptions = { kind };
+  if (startTime !== undefined) options.startTime = startTime;
+  if (links !== undefined) options.links = links;
+  const span: Span = tracer.startSpan(name, options, parent);
+  return trace.setSpan(parent, span);
+}
