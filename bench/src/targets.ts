@@ -1,0 +1,143 @@
+/** The per-call targets from the issues, as ratios to bare from the same run. */
+export interface TargetInput {
+  readonly node: string;
+  readonly transport: string;
+  readonly scenario: string;
+  readonly perCallRatio: number;
+  readonly throughput: number;
+}
+
+export interface TargetResult {
+  readonly target: string;
+  readonly node: string;
+  readonly value: number;
+  readonly limit: number;
+  readonly met: boolean;
+}
+
+interface Target {
+  readonly description: string;
+  readonly scenario: string;
+  readonly transport: string;
+  readonly limit: number;
+  /** Node majors the target applies to. */
+  readonly nodes: readonly string[];
+  /** `ratio`: per-call time over bare (at most `limit`); `throughput-vs-sentry`: at least `limit`. */
+  readonly kind: 'ratio' | 'throughput-vs-sentry';
+}
+
+const TARGETS: readonly Target[] = [
+  {
+    description: 'hook layer alone <= 1.05x',
+    scenario: 'hook-layer',
+    transport: 'in-memory',
+    limit: 1.05,
+    nodes: ['v24', 'v20'],
+    kind: 'ratio',
+  },
+  {
+    description: 'metrics alone <= 1.10x',
+    scenario: 'metrics',
+    transport: 'in-memory',
+    limit: 1.1,
+    nodes: ['v24'],
+    kind: 'ratio',
+  },
+  {
+    description: 'logging to a file <= 1.20x',
+    scenario: 'logging',
+    transport: 'in-memory',
+    limit: 1.2,
+    nodes: ['v24'],
+    kind: 'ratio',
+  },
+  {
+    description: 'tracing, real SDK <= 1.25x',
+    scenario: 'tracing',
+    transport: 'in-memory',
+    limit: 1.25,
+    nodes: ['v24'],
+    kind: 'ratio',
+  },
+  {
+    description: 'tracing, no SDK <= 1.05x',
+    scenario: 'tracing-no-sdk',
+    transport: 'in-memory',
+    limit: 1.05,
+    nodes: ['v24'],
+    kind: 'ratio',
+  },
+  {
+    description: 'rate limit never reached <= 1.05x',
+    scenario: 'rate-limit',
+    transport: 'in-memory',
+    limit: 1.05,
+    nodes: ['v24'],
+    kind: 'ratio',
+  },
+  {
+    description: 'all five <= 1.5x',
+    scenario: 'all-five',
+    transport: 'in-memory',
+    limit: 1.5,
+    nodes: ['v24'],
+    kind: 'ratio',
+  },
+  {
+    description: 'all five over HTTP <= 1.05x',
+    scenario: 'all-five',
+    transport: 'http',
+    limit: 1.05,
+    nodes: ['v24'],
+    kind: 'ratio',
+  },
+  {
+    description: "all five >= 1.5x Sentry MCP's throughput",
+    scenario: 'all-five',
+    transport: 'in-memory',
+    limit: 1.5,
+    nodes: ['v24'],
+    kind: 'throughput-vs-sentry',
+  },
+];
+
+export function evaluateTargets(summaries: readonly TargetInput[]): TargetResult[] {
+  const results: TargetResult[] = [];
+  for (const target of TARGETS) {
+    for (const node of target.nodes) {
+      const row = summaries.find(
+        (summary) =>
+          summary.scenario === target.scenario &&
+          summary.transport === target.transport &&
+          summary.node.startsWith(node),
+      );
+      if (row === undefined) continue;
+      if (target.kind === 'ratio') {
+        results.push({
+          target: target.description,
+          node: row.node,
+          value: row.perCallRatio,
+          limit: target.limit,
+          met: row.perCallRatio <= target.limit,
+        });
+        continue;
+      }
+      const sentry = summaries.find(
+        (summary) =>
+          summary.scenario === 'sentry-mcp' &&
+          summary.transport === target.transport &&
+          summary.node === row.node,
+      );
+      if (sentry === undefined) continue;
+      const value = row.throughput / sentry.throughput;
+      results.push({
+        target: target.description,
+        node: row.node,
+        value,
+        limit: target.limit,
+        met: value >= target.limit,
+      });
+    }
+  }
+  return results;
+}
