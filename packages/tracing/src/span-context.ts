@@ -64,8 +64,12 @@ export function startInboundSpan(
       parent = extracted; // no trace context in _meta; baggage, if any, still applies
     } else {
       parent = preferAmbientParent ? ambient : extracted;
+      const parentSpanId = (preferAmbientParent ? ambientSpan : remoteSpan)?.spanContext().spanId;
       const linked = (preferAmbientParent ? remoteSpan : ambientSpan)?.spanContext();
-      if (linked !== undefined && trace.isSpanContextValid(linked)) links = [{ context: linked }];
+      // In one process the ambient span can be the very span _meta names: a link would repeat the parent.
+      if (linked !== undefined && trace.isSpanContextValid(linked) && linked.spanId !== parentSpanId) {
+        links = [{ context: linked }];
+      }
     }
   }
   const options: SpanOptions = { kind };

@@ -1,0 +1,295 @@
+import { observe } from '@mcpscope/core';
+import {
+  connectInMemory,
+  createExampleServer,
+  HandlerCalls,
+  SDK_VERSIONS,
+  type SdkVersion,
+  startHttpServer,
+  waitFor,
+} from '@mcpscope/test-kit';
+import { context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type AnyClient,
+  callTool,
+  connectClient,
+  connectPair,
+  httpTransport,
+  newClient,
+  request,
+} from '../test/clients.js';
+import { eventNames, parentSpanIdOf, registerTestOtel } from '../test/otel.js';
+import { addTracingTools, INNER_SPAN } from '../test/tools.js';
+import { type ClientTracingOptions, instrumentClient, tracing } from './index.js';
+
+const otel = registerTestOtel();
+const tracer = trace.getTracer('test');
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+  otel.reset();
+});
+
+function idsOf(span: ReadableSpan) {
+  return { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId };
+}
+
+async function inSpan<T>(name: string, work: () => Promise<T>): Promise<{ span: Span; result: T }> {
+  const span = tracer.startSpan(name);
+  try {
+    const result = await context.with(trace.setSpan(ROOT_CONTEXT, span), work);
+    return { span, result };
+  } finally {
+    span.end();
+  }
+}
+
+describe.each(SDK_VERSIONS)('one trace across client and server over Streamable HTTP, SDK %s', (sdk) => {
+  it('client span → server span (ambient HTTP span linked) → span inside the tool', async () => {
+    const http = await startHttpServer({
+      sdk,
+      mode: 'stateful',
+      createServer: () => observe(addTracingTools(createExampleServer({ sdk }), sdk)).use(tracing()),
+      // Stands in for @opentelemetry/instrumentation-http: every HTTP request gets its own server span.
+      routes: (incoming, response, next) => {
+        const span = tracer.startSpan(`HTTP ${incoming.method}`, { kind: SpanKind.SERVER });
+        response.on('close', () => span.end());
+        context.with(trace.setSpan(ROOT_CONTEXT, span), next);
+      },
+    });
+    cleanups.push(() => http.close());
+    const url = new URL(`${http.baseUrl}/traced-mcp`);
+    const client = instrumentClient(newClient(sdk));
+    const transport = httpTransport(sdk, url) as { sessionId?: string };
+    await connectClient(client, transport);
+    cleanups.push(() => client.close());
+
+    const { span: agent } = await inSpan('agent step', () => callTool(client, 'traced'));
+    await waitFor(() => otel.named('tools/call traced', SpanKind.SERVER).length === 1, 'the server span');
+    await waitFor(() => otel.named('tools/call traced', SpanKind.CLIENT).length === 1, 'the client span');
+
+    const clientSpan = otel.one('tools/call traced', SpanKind.CLIENT);
+    const serverSpan = otel.one('tools/call traced', SpanKind.SERVER);
+    const inner = otel.one(INNER_SPAN);
+    const traceId = agent.spanContext().traceId;
+    expect([clientSpan, serverSpan, inner].map((span) => idsOf(span).traceId)).toEqual([
+      traceId,
+      traceId,
+      traceId,
+    ]);
+    expect(parentSpanIdOf(clientSpan)).toBe(agent.spanContext().spanId);
+    expect(parentSpanIdOf(serverSpan)).toBe(idsOf(clientSpan).spanId);
+    expect(parentSpanIdOf(inner)).toBe(idsOf(serverSpan).spanId);
+
+    // The HTTP request that carried the call is linked, not the parent.
+    const httpSpans = otel.named('HTTP POST', SpanKind.SERVER);
+    expect(serverSpan.links).toHaveLength(1);
+    expect(httpSpans.map((span) => idsOf(span).spanId)).toContain(serverSpan.links[0]?.context.spanId);
+    expect(serverSpan.links[0]?.context.traceId).not.toBe(traceId);
+
+    const protocolVersion = clientSpan.attributes['mcp.protocol.version'];
+    expect(typeof protocolVersion).toBe('string');
+    expect({ ...clientSpan.attributes }).toEqual({
+      'mcp.method.name': 'tools/call',
+      'jsonrpc.request.id': '1',
+      'gen_ai.tool.name': 'traced',
+      'gen_ai.operation.name': 'execute_tool',
+      'server.address': '127.0.0.1',
+      'server.port': Number(url.port),
+      'network.transport': 'tcp',
+      'network.protocol.name': 'http',
+      'mcp.session.id': transport.sessionId,
+      'mcp.protocol.version': protocolVersion,
+      'mcp.request.outcome': 'ok',
+    });
+    expect(serverSpan.attributes).toMatchObject({
+      'mcp.session.id': transport.sessionId,
+      'mcp.protocol.version': protocolVersion,
+      'network.transport': 'tcp',
+      'network.protocol.name': 'http',
+    });
+
+    // The handshake is one trace too: the client's initialize span parents the server's.
+    const initializeClient = otel.one('initialize', SpanKind.CLIENT);
+    const initializeServer = otel.one('initialize', SpanKind.SERVER);
+    expect(parentSpanIdOf(initializeServer)).toBe(idsOf(initializeClient).spanId);
+    expect(initializeClient.attributes['mcp.protocol.version']).toBe(protocolVersion);
+  });
+});
+
+describe.each(SDK_VERSIONS)('instrumented client, SDK %s', (sdk) => {
+  async function setUp(options?: ClientTracingOptions, onSample?: () => void) {
+    const calls = new HandlerCalls();
+    const server = observe(addTracingTools(createExampleServer({ sdk, calls }), sdk)).use(tracing());
+    const client = instrumentClient(newClient(sdk, onSample === undefined ? {} : { onSample }), options);
+    await connectPair(server, client, sdk);
+    cleanups.push(() => client.close());
+    return { client, calls };
+  }
+
+  it('sampling: client → server → client → model, one trace', async () => {
+    let modelSpan: ReadableSpan | undefined;
+    const { client } = await setUp(undefined, () => {
+      tracer.startActiveSpan('model call', (span) => span.end());
+    });
+    const result = await callTool(client, 'ask');
+    expect((result.content as { text: string }[])[0]?.text).toBe('hi from the model');
+    await waitFor(() => otel.named('tools/call ask', SpanKind.CLIENT).length === 1, 'the client span');
+    const chain = [
+      otel.one('tools/call ask', SpanKind.CLIENT),
+      otel.one('tools/call ask', SpanKind.SERVER),
+      otel.one('sampling/createMessage', SpanKind.CLIENT),
+      otel.one('sampling/createMessage', SpanKind.SERVER),
+      (modelSpan = otel.one('model call')),
+    ];
+    for (let index = 1; index < chain.length; index++) {
+      expect(parentSpanIdOf(chain[index]!)).toBe(idsOf(chain[index - 1]!).spanId);
+      expect(idsOf(chain[index]!).traceId).toBe(idsOf(chain[0]!).traceId);
+    }
+    expect(modelSpan).toBeDefined();
+    const answered = otel.one('sampling/createMessage', SpanKind.SERVER);
+    expect(answered.attributes).toMatchObject({
+      'mcp.method.name': 'sampling/createMessage',
+      'mcp.request.outcome': 'ok',
+    });
+    expect(answered.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('progress notifications become events on the client span', async () => {
+    const { client } = await setUp();
+    const seen: number[] = [];
+    await callTool(client, 'progress', {}, { onprogress: (update) => void seen.push(update.progress) });
+    expect(seen).toEqual([1, 2]);
+    const span = otel.one('tools/call progress', SpanKind.CLIENT);
+    expect(eventNames(span)).toEqual(['notifications/progress', 'notifications/progress']);
+    expect(span.events[1]?.attributes).toEqual({ 'mcp.progress.current': 2, 'mcp.progress.total': 2 });
+  });
+
+  it('errors: tool_error, -32602 and -32601 are errors on client spans', async () => {
+    const { client } = await setUp();
+    await callTool(client, 'soft_fail');
+    await expect(request(client, 'prompts/get', { name: 'nope' })).rejects.toThrow();
+    await expect(request(client, 'foo/bar', {})).rejects.toThrow();
+    const toolError = otel.one('tools/call soft_fail', SpanKind.CLIENT);
+    expect(toolError.attributes['error.type']).toBe('tool_error');
+    expect(toolError.status.code).toBe(SpanStatusCode.ERROR);
+    const invalid = otel.one('prompts/get nope', SpanKind.CLIENT);
+    expect(invalid.attributes).toMatchObject({
+      'error.type': '-32602',
+      'rpc.response.status_code': '-32602',
+    });
+    expect(invalid.status.code).toBe(SpanStatusCode.ERROR);
+    const unknown = otel.one('foo/bar', SpanKind.CLIENT);
+    expect(unknown.attributes).toMatchObject({
+      'error.type': '-32601',
+      'rpc.response.status_code': '-32601',
+    });
+    expect(unknown.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('cancellation: the client span ends cancelled, with the reason as an event', async () => {
+    const { client, calls } = await setUp();
+    const controller = new AbortController();
+    const call = callTool(client, 'slow', { ms: 30_000 }, { signal: controller.signal });
+    await waitFor(() => calls.count('tool:slow') === 1, 'the slow tool to run');
+    controller.abort('user gave up');
+    await expect(call).rejects.toThrow();
+    await waitFor(() => otel.named('tools/call slow', SpanKind.SERVER).length === 1, 'the server span');
+    const span = otel.one('tools/call slow', SpanKind.CLIENT);
+    expect(span.attributes['mcp.request.outcome']).toBe('cancelled');
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.events.map((event) => [event.name, event.attributes])).toEqual([
+      ['notifications/cancelled', { 'mcp.cancelled.reason': 'user gave up' }],
+    ]);
+    expect(otel.one('tools/call slow', SpanKind.SERVER).attributes['mcp.request.outcome']).toBe('cancelled');
+  });
+
+  it('closed transport: pending client spans end as closed', async () => {
+    const { client, calls } = await setUp();
+    const call = callTool(client, 'slow', { ms: 30_000 }).catch((error: unknown) => error);
+    await waitFor(() => calls.count('tool:slow') === 1, 'the slow tool to run');
+    await client.close();
+    await call;
+    const span = otel.one('tools/call slow', SpanKind.CLIENT);
+    expect(span.attributes['mcp.request.outcome']).toBe('closed');
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('tool arguments and results only when asked; the caller’s params are not changed', async () => {
+    const { client } = await setUp({ recordToolArguments: true, recordToolResults: true });
+    const args = { text: 'hello', api_key: 'sk-123' };
+    await callTool(client, 'echo', args);
+    expect(args).toEqual({ text: 'hello', api_key: 'sk-123' });
+    const span = otel.one('tools/call echo', SpanKind.CLIENT);
+    expect(span.attributes['gen_ai.tool.call.arguments']).toBe('{"text":"hello","api_key":"[REDACTED]"}');
+    expect(span.attributes['gen_ai.tool.call.result']).toBe('{"content":[{"type":"text","text":"hello"}]}');
+    const server = otel.one('tools/call echo', SpanKind.SERVER);
+    expect(server.attributes['gen_ai.tool.call.arguments']).toBeUndefined();
+  });
+
+  it('instrumenting a connected client works, in place, once', async () => {
+    const server = observe(createExampleServer({ sdk })).use(tracing());
+    const connected = await connectInMemory(server, sdk);
+    cleanups.push(() => connected.close());
+    const raw = connected.raw as AnyClient;
+    const transport = raw.transport;
+    expect(instrumentClient(raw)).toBe(raw);
+    instrumentClient(raw);
+    expect(raw.transport).toBe(transport);
+    expect(Object.hasOwn(transport as object, 'send')).toBe(true);
+    await connected.callTool('echo', { text: 'hi' });
+    const span = otel.one('tools/call echo', SpanKind.CLIENT);
+    const serverSpan = otel.one('tools/call echo', SpanKind.SERVER);
+    expect(parentSpanIdOf(serverSpan)).toBe(idsOf(span).spanId);
+    // In memory the client span is also the ambient span on the server: it is not linked a second time.
+    expect(serverSpan.links).toEqual([]);
+  });
+
+  it('a failed send ends the span with the error', async () => {
+    const http = await startHttpServer({
+      sdk,
+      mode: 'stateless',
+      createServer: () => observe(createExampleServer({ sdk })).use(tracing()),
+    });
+    const client = instrumentClient(newClient(sdk));
+    await connectClient(client, httpTransport(sdk, http.url));
+    cleanups.push(() => client.close());
+    await http.close();
+    otel.reset();
+    await expect(callTool(client, 'echo', { text: 'hi' })).rejects.toThrow();
+    const span = otel.one('tools/call echo', SpanKind.CLIENT);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes['mcp.request.outcome']).toBe('error');
+    expect(typeof span.attributes['error.type']).toBe('string');
+    expect(span.attributes['error.type']).not.toMatch(/^-?\d+$/);
+    expect(eventNames(span)).toEqual(['exception']);
+  });
+});
+
+describe('SDK v2 in the 2026-07-28 era', () => {
+  it('createMcpHandler: traces the version probe and requests; the server span joins the trace', async () => {
+    const sdk: SdkVersion = 'v2';
+    const http = await startHttpServer({
+      sdk,
+      mode: 'handler',
+      createServer: () => observe(createExampleServer({ sdk })).use(tracing()),
+    });
+    cleanups.push(() => http.close());
+    const client = instrumentClient(newClient(sdk, { modern: true }));
+    await connectClient(client, httpTransport(sdk, http.url));
+    cleanups.push(() => client.close());
+    await callTool(client, 'echo', { text: 'hi' });
+    await waitFor(() => otel.named('tools/call echo', SpanKind.SERVER).length === 1, 'the server span');
+    const discover = otel.one('server/discover', SpanKind.CLIENT);
+    expect(discover.attributes['mcp.request.outcome']).toBe('ok');
+    const clientSpan = otel.one('tools/call echo', SpanKind.CLIENT);
+    const serverSpan = otel.one('tools/call echo', SpanKind.SERVER);
+    expect(parentSpanIdOf(serverSpan)).toBe(idsOf(clientSpan).spanId);
+    expect(clientSpan.attributes['mcp.protocol.version']).toBe('2026-07-28');
+    expect(serverSpan.attributes['mcp.protocol.version']).toBe('2026-07-28');
+    expect(serverSpan.attributes['mcp.session.id']).toBeUndefined();
+  });
+});
