@@ -10,8 +10,6 @@ import type { ToolErrorReason } from './types.js';
 const CAPTURES_ERRORS = Symbol.for('mcpscope.capturesErrors');
 
 export interface HandlerRecordLookup {
-  /** The request whose protocol-level handler is running synchronously right now, if any. */
-  dispatching: RequestRecord | undefined;
   /** The request a handler serves, from its `extra` (v1) / `ctx` (v2), or the request id. */
   recordForHandler(handlerContext: unknown): RequestRecord | undefined;
   recordForId(requestId: unknown): RequestRecord | undefined;
@@ -24,21 +22,22 @@ function markToolFailure(record: RequestRecord | undefined, reason: ToolErrorRea
 }
 
 type ExecuteToolHandler = NonNullable<SdkRegistry['executeToolHandler']>;
-type ValidateToolInput = NonNullable<SdkRegistry['validateToolInput']>;
 type ValidateToolOutput = NonNullable<SdkRegistry['validateToolOutput']>;
 
 /**
  * Replaces McpServer's tool execution steps on this instance (so tools registered before and after
- * `observe` are covered alike). Returns false if this SDK version has no such steps.
+ * `observe` are covered alike). Marks each call whose handler started: a registered tool that failed
+ * before its handler started had invalid arguments. Returns false if this SDK version has no such steps.
  */
 export function captureToolFailures(registry: SdkRegistry, lookup: HandlerRecordLookup): boolean {
-  const { executeToolHandler, validateToolInput, validateToolOutput } = registry;
+  const { executeToolHandler, validateToolOutput } = registry;
   if (typeof executeToolHandler !== 'function') return false;
   // Results of tools with an output schema, so a failing output validation finds its request.
   const resultOwners = new WeakMap<object, RequestRecord>();
 
   registry.executeToolHandler = function (this: unknown, tool, args, handlerContext) {
     const record = lookup.recordForHandler(handlerContext);
+    if (record !== undefined) record.handlerStarted = true;
     const fail = (error: unknown): never => {
       markToolFailure(record, 'handler_threw', error);
       throw error;
@@ -49,25 +48,17 @@ export function captureToolFailures(registry: SdkRegistry, lookup: HandlerRecord
     } catch (error) {
       return fail(error);
     }
-    const hasOutputSchema = (tool as { outputSchema?: unknown } | undefined)?.outputSchema !== undefined;
+    if (
+      (tool as { outputSchema?: unknown } | undefined)?.outputSchema === undefined ||
+      record === undefined
+    ) {
+      return Promise.resolve(pending).then(undefined, fail);
+    }
     return Promise.resolve(pending).then((result) => {
-      if (hasOutputSchema && record !== undefined && typeof result === 'object' && result !== null) {
-        resultOwners.set(result, record);
-      }
+      if (typeof result === 'object' && result !== null) resultOwners.set(result, record);
       return result;
     }, fail);
   } satisfies ExecuteToolHandler;
-
-  if (typeof validateToolInput === 'function') {
-    registry.validateToolInput = function (this: unknown, tool, args, toolName) {
-      // Called synchronously from the tools/call handler, so the dispatching request is the caller.
-      const record = lookup.dispatching;
-      return validateToolInput.call(this, tool, args, toolName).then(undefined, (error: unknown) => {
-        markToolFailure(record, 'invalid_arguments', undefined);
-        throw error;
-      });
-    } satisfies ValidateToolInput;
-  }
 
   if (typeof validateToolOutput === 'function') {
     registry.validateToolOutput = function (this: unknown, tool, result, toolName) {
@@ -88,15 +79,11 @@ function captureThrown(handler: RequestHandler, lookup: HandlerRecordLookup): Re
       if (record !== undefined && record.error === undefined) record.error = error;
       throw error;
     };
-    const previous = lookup.dispatching;
-    lookup.dispatching = record;
     let returned: unknown;
     try {
       returned = handler.call(this, request, extra);
     } catch (error) {
       return keep(error);
-    } finally {
-      lookup.dispatching = previous;
     }
     return returned instanceof Promise ? returned.then(undefined, keep) : returned;
   };

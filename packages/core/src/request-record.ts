@@ -54,6 +54,9 @@ export class RequestRecord implements RequestFacts {
 
   /** The tool was not registered (or disabled) when the call arrived. */
   unknownTool = false;
+  /** McpServer runs this tool call, and core sees when its handler starts. */
+  toolsManaged = false;
+  handlerStarted = false;
   /** Handed to the SDK's protocol layer. */
   dispatched = false;
   /** A response was handed to the transport; the outcome is known, delivery is pending. */
@@ -98,7 +101,9 @@ export class RequestRecord implements RequestFacts {
       this.outcome = 'tool_error';
       this.errorType = 'tool_error';
       if (this.unknownTool) this.toolErrorReason = 'unknown_tool';
-      else this.toolErrorReason ??= 'handler_returned_error';
+      else if (this.toolErrorReason !== undefined) return;
+      else if (this.toolsManaged && !this.handlerStarted) this.toolErrorReason = 'invalid_arguments';
+      else this.toolErrorReason = 'handler_returned_error';
       return;
     }
     this.outcome = 'ok';

@@ -40,7 +40,6 @@ export interface SdkRegistry {
   _registeredTools?: Record<string, RegisteredEntry>;
   _registeredPrompts?: Record<string, RegisteredEntry>;
   executeToolHandler?: (tool: unknown, args: unknown, extra: unknown) => Promise<unknown>;
-  validateToolInput?: (tool: unknown, args: unknown, toolName: string) => Promise<unknown>;
   validateToolOutput?: (tool: unknown, result: unknown, toolName: string) => Promise<void>;
 }
 

@@ -43,8 +43,9 @@ export class ServerState implements ServerFacts, HandlerRecordLookup {
   readonly connections = new Set<Connection>();
   activeConnection: Connection | undefined = undefined;
   inFlightCount = 0;
-  dispatching: RequestRecord | undefined = undefined;
   sideListener: SideListener | undefined = undefined;
+  /** McpServer's tool steps report to core, so its tools/call handler needs no wrapper of its own. */
+  private toolsManaged = false;
   /** Names seen in tools/list and prompts/list answers, for low-level servers without a registry. */
   private readonly listedTools = new Set<string>();
   private readonly listedPrompts = new Set<string>();
@@ -118,7 +119,7 @@ export class ServerState implements ServerFacts, HandlerRecordLookup {
       }
     };
 
-    if (this.registry !== undefined) captureToolFailures(this.registry, this);
+    if (this.registry !== undefined) this.toolsManaged = captureToolFailures(this.registry, this);
     // Observed after connecting: watch the live transport from now on.
     const live = protocol.transport;
     if (live !== undefined) this.connect(live);
@@ -226,6 +227,7 @@ export class ServerState implements ServerFacts, HandlerRecordLookup {
   describeTarget(record: RequestRecord): void {
     const { method, target } = record;
     if (method === 'tools/call') {
+      record.toolsManaged = this.toolsManaged;
       if (target !== undefined) {
         record.targetRegistered = this.isRegisteredTool(target);
         const tool = this.registry?._registeredTools;
@@ -233,6 +235,7 @@ export class ServerState implements ServerFacts, HandlerRecordLookup {
           record.unknownTool = !record.targetRegistered || tool[target]?.enabled === false;
         }
       }
+      if (this.toolsManaged) return;
     } else if (method === 'prompts/get' && target !== undefined) {
       record.targetRegistered = this.isRegisteredPrompt(target);
     }
