@@ -53,6 +53,31 @@ function setTag(tags: Record<string, string>, key: string, value: string | undef
   tags[key] = value.length > MAX_TAG_LENGTH ? value.slice(0, MAX_TAG_LENGTH) : value;
 }
 
+const SENTRY_TOOL_ERROR_TYPES = new Set(['tool_execution', 'validation', 'timeout']);
+
+/**
+ * The request's `error.type`. Sentry's MCP instrumentation captures a thrown handler error while the
+ * request is still running, so it is inferred the way both SDKs answer: a tool that throws yields an
+ * `isError` result; a prompt or resource that throws yields the error's own code, else -32603.
+ */
+function errorTypeOf(request: RequestFacts, hint: EventHint): string | undefined {
+  if (request.errorType !== undefined) return request.errorType;
+  const sentryErrorType = sentryMcpErrorType(hint);
+  if (typeof sentryErrorType !== 'string') return undefined;
+  if (SENTRY_TOOL_ERROR_TYPES.has(sentryErrorType)) return 'tool_error';
+  if (sentryErrorType !== 'prompt_execution' && sentryErrorType !== 'resource_execution') return undefined;
+  const code = (hint.originalException as { code?: unknown } | undefined)?.code;
+  return String(Number.isSafeInteger(code) ? code : -32603);
+}
+
+function toolErrorReasonOf(request: RequestFacts, hint: EventHint): string | undefined {
+  if (request.toolErrorReason !== undefined) return request.toolErrorReason;
+  const sentryErrorType = sentryMcpErrorType(hint);
+  return typeof sentryErrorType === 'string' && SENTRY_TOOL_ERROR_TYPES.has(sentryErrorType)
+    ? 'handler_threw'
+    : undefined;
+}
+
 function mcpTags(
   request: RequestFacts | undefined,
   session: SessionFacts,
@@ -64,15 +89,12 @@ function mcpTags(
     setTag(tags, 'mcp.method.name', method);
     if (method === 'tools/call') setTag(tags, 'gen_ai.tool.name', target);
     else if (method === 'prompts/get') setTag(tags, 'gen_ai.prompt.name', target);
-    // Sentry's instrumentation captures a thrown tool error before core has filed it.
-    const thrownInTool = sentryMcpErrorType(hint) === 'tool_execution';
-    setTag(tags, 'error.type', request.errorType ?? (thrownInTool ? 'tool_error' : undefined));
-    setTag(
-      tags,
-      'mcp.tool.error_reason',
-      request.toolErrorReason ?? (thrownInTool ? 'handler_threw' : undefined),
-    );
-    if (request.errorCode !== undefined) setTag(tags, 'rpc.response.status_code', String(request.errorCode));
+    const errorType = errorTypeOf(request, hint);
+    setTag(tags, 'error.type', errorType);
+    setTag(tags, 'mcp.tool.error_reason', toolErrorReasonOf(request, hint));
+    const code =
+      request.errorCode ?? (errorType !== undefined && errorType !== 'tool_error' ? errorType : undefined);
+    if (code !== undefined) setTag(tags, 'rpc.response.status_code', String(code));
   }
   setTag(tags, 'mcp.transport', session.transport);
   setTag(tags, 'network.transport', session.networkTransport);
@@ -112,10 +134,15 @@ function exceptionType(event: Event): string | undefined {
   return values === undefined || values.length === 0 ? undefined : values[values.length - 1]?.type;
 }
 
-function mcpFingerprint(request: RequestFacts | undefined, session: SessionFacts, event: Event): string[] {
+function mcpFingerprint(
+  request: RequestFacts | undefined,
+  session: SessionFacts,
+  event: Event,
+  hint: EventHint,
+): string[] {
   const kind = exceptionType(event) ?? 'message';
   if (request === undefined) return ['mcp', 'transport', session.transport, kind];
-  return ['mcp', request.method, request.target ?? '', request.errorType ?? 'error', kind];
+  return ['mcp', request.method, request.target ?? '', errorTypeOf(request, hint) ?? 'error', kind];
 }
 
 export function createEventProcessor(options: EnrichmentOptions): EventProcessor {
@@ -134,7 +161,7 @@ export function createEventProcessor(options: EnrichmentOptions): EventProcessor
     }
     const mcpCapture = hint.data === OWN_CAPTURE || hint.mechanism?.type === SENTRY_MCP_MECHANISM;
     if (options.fingerprint && mcpCapture && event.fingerprint === undefined) {
-      event.fingerprint = mcpFingerprint(request, session, event);
+      event.fingerprint = mcpFingerprint(request, session, event, hint);
     }
     if (maxBreadcrumbs > 0) {
       const beforeMs = (event.timestamp ?? Date.now() / 1000) * 1000;

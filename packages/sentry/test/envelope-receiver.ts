@@ -99,7 +99,13 @@ export async function startEnvelopeReceiver(
         request.headers['content-encoding'] === 'gzip'
           ? gunzipSync(body).toString('utf8')
           : body.toString('utf8');
+      let connectionLost = false;
+      response.once('close', () => {
+        connectionLost = !response.writableEnded;
+      });
+      // An envelope counts as delivered once the SDK can read the answer: not if it went away first.
       const answer = (): void => {
+        if (connectionLost) return;
         envelopes.push(parseEnvelope(raw, request.url ?? ''));
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end('{}');

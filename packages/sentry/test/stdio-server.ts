@@ -1,0 +1,42 @@
+/**
+ * A stdio MCP server in its own process, the way users run one: `Sentry.init` first, then the server
+ * modules (so Sentry's automatic McpServer instrumentation can wrap them when tracing is on).
+ * Usage: node --import tsx test/stdio-server.ts <v1|v2> <dsn> [--tracing]
+ * Closes the server (which flushes Sentry) and exits when stdin ends.
+ */
+import * as Sentry from '@sentry/node';
+
+const [sdk, dsn, ...flags] = process.argv.slice(2);
+if ((sdk !== 'v1' && sdk !== 'v2') || dsn === undefined) {
+  process.stderr.write('usage: stdio-server.ts <v1|v2> <dsn> [--tracing]\n');
+  process.exit(2);
+}
+
+Sentry.init({
+  dsn,
+  sendClientReports: false,
+  integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Dedupe'),
+  ...(flags.includes('--tracing') ? { tracesSampleRate: 1 } : {}),
+});
+
+const { createExampleServer } = await import('@mcpscope/test-kit');
+const { observe } = await import('@mcpscope/core');
+const { sentry } = await import('../src/index.js');
+const { addTool } = await import('./extra-tools.js');
+
+const server = observe(createExampleServer({ sdk }));
+const instrumented = '__sentry_original__' in server.connect;
+addTool(server, 'instrumentation', async () => ({
+  content: [{ type: 'text', text: instrumented ? 'sentry-mcp-instrumentation' : 'none' }],
+}));
+server.use(sentry());
+
+const { StdioServerTransport } =
+  sdk === 'v1'
+    ? await import('@modelcontextprotocol/sdk/server/stdio.js')
+    : await import('@modelcontextprotocol/server/stdio');
+await server.connect(new StdioServerTransport());
+
+process.stdin.once('end', () => {
+  void server.close().finally(() => process.exit(0));
+});
