@@ -21,6 +21,7 @@ import type {
   NotificationFacts,
   Outcome,
   Refusal,
+  RequestAuth,
   SessionFacts,
   TransportKind,
 } from './types.js';
@@ -29,6 +30,16 @@ const { timeOrigin } = performance;
 
 const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
 const CLIENT_INFO_META_KEY = 'io.modelcontextprotocol/clientInfo';
+
+/** The verified caller from the transport's `authInfo`, without its token. */
+function authOf(extra: unknown): RequestAuth | undefined {
+  const authInfo = isObject(extra) ? extra.authInfo : undefined;
+  if (!isObject(authInfo)) return undefined;
+  const scopes = Array.isArray(authInfo.scopes)
+    ? authInfo.scopes.filter((scope): scope is string => typeof scope === 'string')
+    : [];
+  return { clientId: capString(authInfo.clientId), scopes };
+}
 
 export class Connection implements SessionFacts {
   [slot: symbol]: unknown;
@@ -106,6 +117,7 @@ export class Connection implements SessionFacts {
     try {
       record = new RequestRecord(this, message);
       if (!this.initialized && this.protocolVersion === undefined) this.readClientFacts(record, extra);
+      if (extra !== undefined) record.auth = authOf(extra);
       this.server.describeTarget(record);
       this.track(record);
       const { hooks } = this.server;

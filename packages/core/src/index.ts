@@ -15,6 +15,7 @@ export type {
   Outcome,
   PluginFailure,
   Refusal,
+  RequestAuth,
   RequestFacts,
   RouteHandler,
   RouteRequest,

@@ -293,6 +293,26 @@ describe.each(SDK_VERSIONS)('SDK %s: session facts', (sdk) => {
   });
 });
 
+describe.each(SDK_VERSIONS)('SDK %s: the authenticated caller', (sdk) => {
+  it('carries the client id and scopes of a verified token, never the token', async () => {
+    const recorder = recordingPlugin();
+    const http = await startHttpServer({
+      sdk,
+      mode: 'stateful',
+      authenticate: () => ({ token: 'secret-bearer-token', clientId: 'agent-7', scopes: ['tools:call'] }),
+      createServer: () => observe(createExampleServer({ sdk })).use(recorder),
+    });
+    const client = await connectHttp(sdk, http.url);
+    await client.callTool('echo', { text: 'x' });
+    await waitFor(() => recorder.endedFor('tools/call').length === 1, 'the call');
+    const [call] = recorder.endedFor('tools/call');
+    expect(call?.auth).toEqual({ clientId: 'agent-7', scopes: ['tools:call'] });
+    expect(JSON.stringify(call?.auth)).not.toContain('secret-bearer-token');
+    await client.close();
+    await http.close();
+  });
+});
+
 describe('SDK v2: the modern (2026-07-28) era', () => {
   it('reads client facts from each request’s _meta envelope; there are no sessions', async () => {
     const recorder = recordingPlugin();

@@ -5,6 +5,7 @@ import type {
   JsonRpcId,
   Outcome,
   Refusal,
+  RequestAuth,
   RequestFacts,
   ServerRequestFacts,
   ToolErrorReason,
@@ -37,6 +38,7 @@ export class RequestRecord implements RequestFacts {
   readonly params: JsonObject | undefined;
   readonly meta: JsonObject | undefined;
   readonly session: Connection;
+  auth: RequestAuth | undefined = undefined;
   readonly startMark: number;
   readonly startTime: number;
 

@@ -99,6 +99,11 @@ export interface RequestFacts {
   /** `params._meta`: trace context (`traceparent`, `tracestate`, `baggage`), progress token, envelope. */
   readonly meta: Readonly<Record<string, unknown>> | undefined;
   readonly session: SessionFacts;
+  /**
+   * The authenticated caller, when the transport verified a bearer token (the SDK's `authInfo`):
+   * its client id and scopes. The token itself is never exposed.
+   */
+  readonly auth: RequestAuth | undefined;
   /** Wall-clock start in epoch milliseconds (fractional). */
   readonly startTime: number;
 
@@ -132,6 +137,12 @@ export interface RequestFacts {
 
   /** Plugins may keep their own per-request state under their own symbols. */
   [slot: symbol]: unknown;
+}
+
+/** Who made a request, as verified by the transport's authentication. */
+export interface RequestAuth {
+  readonly clientId: string | undefined;
+  readonly scopes: readonly string[];
 }
 
 export type NotificationDirection = 'inbound' | 'outbound';

@@ -21,8 +21,16 @@ export interface HttpServerOptions {
   readonly mode: HttpMode;
   /** Builds (and usually observes) a server: once per session or per request. */
   readonly createServer: () => ExampleServer;
+  /** Plays an authentication middleware: what it returns becomes the request's `auth` (the SDK's authInfo). */
+  readonly authenticate?: (request: IncomingMessage) => AuthInfo | undefined;
   /** Extra routes served before MCP (e.g. core's `nodeHandler`), called with `next` for unknown paths. */
   readonly routes?: (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
+}
+
+export interface AuthInfo {
+  readonly token: string;
+  readonly clientId: string;
+  readonly scopes: string[];
 }
 
 export interface RunningHttpServer {
@@ -51,6 +59,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const nodeHandler = handler === undefined ? undefined : toNodeHandler(handler);
 
   const serveMcp = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const auth = options.authenticate?.(request);
+    if (auth !== undefined) (request as IncomingMessage & { auth?: AuthInfo }).auth = auth;
     if (nodeHandler !== undefined) {
       await nodeHandler(request as Parameters<typeof nodeHandler>[0], response);
       return;
