@@ -53,7 +53,9 @@ async function runWorkload(client: TestClient, scrape: () => Promise<Sample[]>):
   const abort = new AbortController();
   const slow = client.callTool('slow', { ms: 20_000 }, { signal: abort.signal }).catch(() => undefined);
   await eventually(async () => {
-    expect(total(select(await scrape(), ACTIVE_REQUESTS, { mcp_method_name: 'tools/call' }), ACTIVE_REQUESTS)).toBe(1);
+    expect(
+      total(select(await scrape(), ACTIVE_REQUESTS, { mcp_method_name: 'tools/call' }), ACTIVE_REQUESTS),
+    ).toBe(1);
   });
   abort.abort();
   await slow;
@@ -67,12 +69,22 @@ function expectWorkload(samples: readonly Sample[], sdk: SdkVersion, networkTran
   expect(count({ mcp_method_name: 'initialize', outcome: 'ok', error_type: '' })).toBe(1);
   expect(call('echo', { outcome: 'ok', error_type: '', tool_error_reason: '' })).toBe(3);
   expect(call('add', { outcome: 'ok' })).toBe(1);
-  expect(call('soft_fail', { outcome: 'tool_error', error_type: 'tool_error', tool_error_reason: 'handler_returned_error' })).toBe(2);
-  expect(call('fail', { outcome: 'tool_error', error_type: 'tool_error', tool_error_reason: 'handler_threw' })).toBe(1);
+  expect(
+    call('soft_fail', {
+      outcome: 'tool_error',
+      error_type: 'tool_error',
+      tool_error_reason: 'handler_returned_error',
+    }),
+  ).toBe(2);
+  expect(
+    call('fail', { outcome: 'tool_error', error_type: 'tool_error', tool_error_reason: 'handler_threw' }),
+  ).toBe(1);
   expect(call('add', { outcome: 'tool_error', tool_error_reason: 'invalid_arguments' })).toBe(2);
   // Unknown tools fold into one value; SDK 1.x answers them with isError, SDK 2.x with -32602.
   const unknownTool =
-    sdk === 'v1' ? { outcome: 'tool_error', error_type: 'tool_error' } : { outcome: 'error', error_type: '-32602' };
+    sdk === 'v1'
+      ? { outcome: 'tool_error', error_type: 'tool_error' }
+      : { outcome: 'error', error_type: '-32602' };
   expect(call('_OTHER', { ...unknownTool, tool_error_reason: 'unknown_tool' })).toBe(2);
   expect(call('ping_client', { outcome: 'ok' })).toBe(1);
   expect(call('slow', { outcome: 'cancelled', error_type: '' })).toBe(1);
@@ -186,7 +198,9 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
         value: 3,
       },
     ]);
-    expect(total(samples, DURATION, { gen_ai_tool_name: 'add', outcome: 'error', error_type: '-32000' })).toBe(3);
+    expect(
+      total(samples, DURATION, { gen_ai_tool_name: 'add', outcome: 'error', error_type: '-32000' }),
+    ).toBe(3);
     expect(total(samples, DURATION, { gen_ai_tool_name: 'echo', outcome: 'ok' })).toBe(1);
   });
 
