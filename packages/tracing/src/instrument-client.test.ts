@@ -131,7 +131,6 @@ describe.each(SDK_VERSIONS)('instrumented client, SDK %s', (sdk) => {
   }
 
   it('sampling: client → server → client → model, one trace', async () => {
-    let modelSpan: ReadableSpan | undefined;
     const { client } = await setUp(undefined, () => {
       tracer.startActiveSpan('model call', (span) => span.end());
     });
@@ -143,13 +142,12 @@ describe.each(SDK_VERSIONS)('instrumented client, SDK %s', (sdk) => {
       otel.one('tools/call ask', SpanKind.SERVER),
       otel.one('sampling/createMessage', SpanKind.CLIENT),
       otel.one('sampling/createMessage', SpanKind.SERVER),
-      (modelSpan = otel.one('model call')),
+      otel.one('model call'),
     ];
     for (let index = 1; index < chain.length; index++) {
       expect(parentSpanIdOf(chain[index]!)).toBe(idsOf(chain[index - 1]!).spanId);
       expect(idsOf(chain[index]!).traceId).toBe(idsOf(chain[0]!).traceId);
     }
-    expect(modelSpan).toBeDefined();
     const answered = otel.one('sampling/createMessage', SpanKind.SERVER);
     expect(answered.attributes).toMatchObject({
       'mcp.method.name': 'sampling/createMessage',
