@@ -47,18 +47,19 @@ export function logging(options: LoggingOptions = {}): LoggingPlugin {
     const line = requestLine(request, activeTraceFields(), maxValueLength);
     if (slow) line['mcp.request.slow'] = true;
     const isToolCall = request.method === 'tools/call';
-    const failed = request.errorMessage !== undefined || request.error !== undefined;
-    // Strings the line must not show: all arguments when they are private, else the redacted ones.
-    const hidden: string[] | undefined = failed ? [] : undefined;
+    const showResult = logResults && isToolCall && request.result !== undefined;
+    // Strings no line may show: all arguments when they are private, else the redacted ones. Error
+    // messages and results (which often echo arguments) are scrubbed of them.
+    const hidden: string[] | undefined =
+      showResult || request.errorMessage !== undefined || request.error !== undefined ? [] : undefined;
     if (logArguments && isToolCall) {
       line['gen_ai.tool.call.arguments'] = redactValue(argumentsOf(request), rules, hidden);
     } else if (hidden !== undefined) {
       collectStrings(argumentsOf(request), hidden);
     }
-    if (logResults && isToolCall && request.result !== undefined) {
-      line['gen_ai.tool.call.result'] = redactValue(request.result, rules);
-    }
     if (hidden !== undefined) {
+      hidden.sort((left, right) => right.length - left.length);
+      if (showResult) line['gen_ai.tool.call.result'] = redactValue(request.result, rules, undefined, hidden);
       if (request.errorMessage !== undefined) {
         line['error.message'] = capString(scrubText(request.errorMessage, hidden), maxValueLength);
       }

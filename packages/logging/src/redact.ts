@@ -99,12 +99,13 @@ class Redactor {
   constructor(
     private readonly rules: RedactionRules,
     private readonly hidden: string[] | undefined,
+    private readonly scrubbed: readonly string[],
   ) {}
 
   copy(value: unknown, trail: string[]): unknown {
     switch (typeof value) {
       case 'string':
-        return capString(value, this.rules.maxValueLength);
+        return capString(scrubText(value, this.scrubbed), this.rules.maxValueLength);
       case 'number':
       case 'boolean':
         return value;
@@ -181,18 +182,23 @@ class Redactor {
 
 /**
  * A redacted, size-capped copy of `value`. Strings under redacted keys are appended to `hidden`
- * (when given), so messages can be scrubbed of them.
+ * (when given), so messages can be scrubbed of them; strings listed in `scrubbed` are replaced
+ * wherever they occur in the copy.
  */
-export function redactValue(value: unknown, rules: RedactionRules, hidden?: string[]): unknown {
-  return new Redactor(rules, hidden).copy(value, []);
+export function redactValue(
+  value: unknown,
+  rules: RedactionRules,
+  hidden?: string[],
+  scrubbed: readonly string[] = [],
+): unknown {
+  return new Redactor(rules, hidden, scrubbed).copy(value, []);
 }
 
-/** Replaces every occurrence of the hidden strings in `text` with `[Redacted]`. */
+/** Replaces every occurrence of the hidden strings (sorted longest first) in `text` with `[Redacted]`. */
 export function scrubText(text: string, hidden: readonly string[]): string {
   if (hidden.length === 0) return text;
   let scrubbed = text;
-  const longestFirst = [...hidden].sort((left, right) => right.length - left.length);
-  for (const value of longestFirst) {
+  for (const value of hidden) {
     if (scrubbed.includes(value)) scrubbed = scrubbed.split(value).join(REDACTED);
   }
   return scrubbed;
