@@ -13,6 +13,7 @@ interface RingEntry {
   outcome: string | undefined;
   errorType: string | undefined;
   startTime: number;
+  /** Wall-clock end from `Date.now()`, the clock Sentry stamps events and breadcrumbs with. */
   endTime: number;
   durationMs: number;
 }
@@ -22,8 +23,12 @@ const RING = Symbol('mcpscope.sentry.recentRequests');
 class BreadcrumbRing {
   private readonly entries: RingEntry[] = [];
   private next = 0;
+  private readonly capacity: number;
 
-  constructor(private readonly capacity: number) {}
+  /** One slot more than shown: the request an event is about is in the ring too, and left out. */
+  constructor(private readonly shown: number) {
+    this.capacity = shown + 1;
+  }
 
   record(request: RequestFacts): void {
     let entry = this.entries[this.next];
@@ -38,7 +43,7 @@ class BreadcrumbRing {
     entry.outcome = request.outcome;
     entry.errorType = request.errorType;
     entry.startTime = request.startTime;
-    entry.endTime = request.endTime ?? request.startTime;
+    entry.endTime = Date.now();
     entry.durationMs = request.durationMs ?? 0;
     this.next = (this.next + 1) % this.capacity;
   }
@@ -54,7 +59,7 @@ class BreadcrumbRing {
       crumbs.push(toBreadcrumb(entry));
     }
     crumbs.sort((left, right) => (left.timestamp ?? 0) - (right.timestamp ?? 0));
-    return crumbs;
+    return crumbs.length > this.shown ? crumbs.slice(crumbs.length - this.shown) : crumbs;
   }
 }
 
@@ -82,11 +87,11 @@ function toBreadcrumb(entry: RingEntry): Breadcrumb {
   };
 }
 
-export function recordRequest(request: RequestFacts, capacity: number): void {
+export function recordRequest(request: RequestFacts, maxBreadcrumbs: number): void {
   const session = request.session;
   let ring = session[RING] as BreadcrumbRing | undefined;
   if (ring === undefined) {
-    ring = new BreadcrumbRing(capacity);
+    ring = new BreadcrumbRing(maxBreadcrumbs);
     session[RING] = ring;
   }
   ring.record(request);

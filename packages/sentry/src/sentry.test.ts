@@ -141,6 +141,26 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(event.contexts?.trace?.trace_id).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it("keeps a bounded ring of the session's recent requests as breadcrumbs", async () => {
+    const { server, client } = await setUp(sdk, { maxBreadcrumbs: 3 });
+    for (let index = 0; index < 6; index++) await client.callTool('add', { a: index, b: 1 });
+    await client.callTool('echo', { text: 'last before the failure' });
+    await client.callTool('fail');
+    const events = await settle(server);
+    expect(events).toHaveLength(1);
+    const crumbs = (events[0]?.breadcrumbs ?? []).filter((crumb) => crumb.category === 'mcp');
+    expect(crumbs.map((crumb) => crumb.message)).toEqual([
+      'tools/call add',
+      'tools/call add',
+      'tools/call echo',
+    ]);
+    expect(crumbs[2]).toMatchObject({
+      level: 'info',
+      data: { outcome: 'ok', 'mcp.method.name': 'tools/call' },
+    });
+    expect(JSON.stringify(crumbs)).not.toContain('last before the failure');
+  });
+
   it('reports prompt and resource handler errors once each, as -32603', async () => {
     const { server, client } = await setUp(sdk);
     await expect(client.getPrompt('broken')).rejects.toThrow(PROMPT_FAILURE_MESSAGE);
