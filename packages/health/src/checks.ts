@@ -109,18 +109,19 @@ function reading(check: UserCheck, value: CheckResult | boolean | undefined): Ch
     return { status: 'pass', time: new Date().toISOString() };
   }
   const status = normalizeStatus(value.status);
-  const report: {
-    -readonly [Key in keyof CheckReport]: CheckReport[Key];
-  } = { status: status === 'fail' && !check.critical ? 'warn' : status, time: new Date().toISOString() };
+  // Built in the draft's field order: component, observation, status, time, output.
+  const report: { -readonly [Key in keyof CheckReport]?: CheckReport[Key] } = {};
   if (typeof value.componentId === 'string') report.componentId = value.componentId;
   if (typeof value.componentType === 'string') report.componentType = value.componentType;
   if (value.observedValue !== undefined) report.observedValue = value.observedValue;
   if (typeof value.observedUnit === 'string') report.observedUnit = value.observedUnit;
+  report.status = status === 'fail' && !check.critical ? 'warn' : status;
+  report.time = new Date().toISOString();
   if (value.output !== undefined && status !== 'pass') report.output = capOutput(String(value.output));
   else if (status === 'fail' && !KNOWN_STATUSES.has(value.status)) {
     report.output = capOutput(`invalid status ${String(value.status)}`);
   }
-  return report;
+  return report as CheckReport;
 }
 
 const KNOWN_STATUSES = new Set<unknown>(['pass', 'warn', 'fail', 'ok', 'up', 'error', 'down']);

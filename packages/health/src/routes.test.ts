@@ -8,7 +8,7 @@ import {
   startHttpServer,
 } from '@mcpscope/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { observed, probe } from '../test/probe.js';
+import { observed, probe, until } from '../test/probe.js';
 import { health } from './index.js';
 import type { HealthOptions, HealthPlugin } from './types.js';
 
@@ -243,9 +243,16 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     const client = await connectHttp(sdk, http.url);
     await client.callTool('echo', { text: 'hi' });
     expect((await probe(`${http.baseUrl}/readyz`)).status).toBe(200);
+    // End the session (DELETE) so that no transport stays connected on the server.
+    const transport = (client.raw as unknown as { transport?: { terminateSession?(): Promise<void> } })
+      .transport;
+    if (mode === 'stateful') await transport?.terminateSession?.();
     await client.close();
 
-    const between = await probe(`${http.baseUrl}/readyz?verbose`);
+    const between = await until(async () => {
+      const answer = await probe(`${http.baseUrl}/readyz?verbose`);
+      return observed(answer.body, 'transport:connected') === 0 ? answer : undefined;
+    }, 'every transport to close');
     expect(between.status).toBe(200);
     expect(between.body.checks?.['transport:connected']?.[0]?.status).toBe('pass');
   });
