@@ -68,7 +68,7 @@ describe('reusing metrics already in a registry', () => {
     const before = metrics({ registry });
     const histogram = registry.getSingleMetric(DURATION);
     vi.resetModules();
-    const reloaded = (await import('./index.js?reload')) as typeof import('./index.js');
+    const reloaded = await import('./index.js');
     expect(reloaded.metrics).not.toBe(metrics);
     const after = reloaded.metrics({ registry });
     expect(registry.getSingleMetric(DURATION)).toBe(histogram);
