@@ -13,7 +13,9 @@ describe('user checks', () => {
   it('passes on undefined, true and a bare result, keeping observed values', async () => {
     const checks = defineChecks(
       {
-        'a:none': async () => undefined,
+        'a:none': async () => {
+          await Promise.resolve('a query result the check ignores');
+        },
         'b:true': () => true,
         'c:result': async () => ({ observedValue: 12, observedUnit: 'ms', componentType: 'datastore' }),
       },

@@ -7,7 +7,7 @@ import type {
   CheckFunction,
   CheckKind,
   CheckReport,
-  CheckResult,
+  CheckReturn,
   CheckStatus,
 } from './types.js';
 
@@ -103,7 +103,7 @@ function failure(check: UserCheck, output: string): CheckReport {
   };
 }
 
-function reading(check: UserCheck, value: CheckResult | boolean | undefined): CheckReport {
+function reading(check: UserCheck, value: CheckReturn): CheckReport {
   if (value === false) return failure(check, 'check returned false');
   if (value === true || value === undefined || value === null || typeof value !== 'object') {
     return { status: 'pass', time: new Date().toISOString() };

@@ -12,6 +12,7 @@ export type {
   CheckKind,
   CheckReport,
   CheckResult,
+  CheckReturn,
   CheckStatus,
   HealthOptions,
   HealthPlugin,

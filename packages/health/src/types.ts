@@ -25,9 +25,11 @@ export interface CheckContext {
  * throws (or rejects) fails with the error's message as its output; one that does not settle within its
  * timeout fails with `timed out after N ms` and never delays the probe further.
  */
-export type CheckFunction = (
-  context: CheckContext,
-) => CheckResult | boolean | undefined | Promise<CheckResult | boolean | undefined>;
+export type CheckFunction = (context: CheckContext) => CheckReturn | Promise<CheckReturn>;
+
+/** `void` (nothing) or `true` passes, `false` fails, a `CheckResult` says more. */
+// biome-ignore lint/suspicious/noConfusingVoidType: lets `async () => { await ping(); }` be a check.
+export type CheckReturn = CheckResult | boolean | undefined | void;
 
 /**
  * Where a check counts: `readiness` (default) runs on `/readyz`; `liveness` runs on `/livez` and
