@@ -18,7 +18,12 @@ afterEach(async () => {
   }
 });
 
-async function startCluster(sdk: string): Promise<{ metricsUrl: string; mcpUrls: string[] }> {
+interface RunningCluster {
+  readonly metricsUrl: string;
+  readonly workers: { readonly mcpUrl: string; readonly routes: string[] }[];
+}
+
+async function startCluster(sdk: string): Promise<RunningCluster> {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, sdk], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -44,9 +49,13 @@ async function startCluster(sdk: string): Promise<{ metricsUrl: string; mcpUrls:
 
 describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
   it('cluster workers expose one aggregated /metrics through the primary', async () => {
-    const { metricsUrl, mcpUrls } = await startCluster(sdk);
+    const { metricsUrl, workers } = await startCluster(sdk);
     // Both workers listen on the port they share; connections are spread between them.
+    const mcpUrls = workers.map((worker) => worker.mcpUrl);
+    expect(mcpUrls).toHaveLength(2);
     expect(new Set(mcpUrls).size).toBe(1);
+    // Workers serve no /metrics of their own (a scrape would see one worker).
+    expect(workers.map((worker) => worker.routes)).toEqual([[], []]);
     const calls = 6;
     for (let index = 0; index < calls; index++) {
       const client = await connectHttp(sdk, new URL(mcpUrls[0]!));

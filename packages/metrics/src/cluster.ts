@@ -11,6 +11,11 @@ import type { ClusterMetricsOptions } from './types.js';
 const sharedRegistries = new Set<AnyRegistry>();
 let answeringPrimary = false;
 
+/** Whether this process is a Node cluster worker (node:cluster is loaded only when asked). */
+export function isClusterWorker(): boolean {
+  return (process.getBuiltinModule('node:cluster') as unknown as { readonly isWorker: boolean }).isWorker;
+}
+
 /** In a worker: make `registry` part of what the primary aggregates. */
 export function shareWithPrimary(registry: AnyRegistry): void {
   if (!sharedRegistries.has(registry)) {

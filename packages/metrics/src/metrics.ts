@@ -7,7 +7,7 @@ import type {
 } from '@mcpscope/core';
 import { type Counter, collectDefaultMetrics, type Histogram, register } from 'prom-client';
 import { BoundedValues } from './bounded-values.js';
-import { shareWithPrimary } from './cluster.js';
+import { isClusterWorker, shareWithPrimary } from './cluster.js';
 import { activeSpanExemplars, type ExemplarSource } from './exemplars.js';
 import { metricsRoute, renderRegistry } from './exposition.js';
 import { collectInFlight, type InFlightCounter, InFlightRequests } from './in-flight.js';
@@ -93,8 +93,9 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
     checkDropLabels(dropLabels),
     new Set(Object.values(LABEL_NAMES)),
   );
-  const exemplarSource: ExemplarSource | undefined =
-    getExemplarLabels ?? (exemplars ? activeSpanExemplars() : undefined);
+  const exemplarSource: ExemplarSource | undefined = exemplars
+    ? (getExemplarLabels ?? activeSpanExemplars())
+    : undefined;
   const named = (name: string): string => `${prefix}${name}`;
 
   const operationDuration = histogram(registry, {
@@ -183,7 +184,8 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
       });
     }
   }
-  if (cluster) shareWithPrimary(registry);
+  const clusterWorker = cluster && isClusterWorker();
+  if (clusterWorker) shareWithPrimary(registry);
 
   const sessionLabels = policy.labels({});
   activeSessions.inc(sessionLabels, 0);
@@ -261,7 +263,7 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
   };
 
   const routes: Record<string, RouteHandler> = {};
-  if (!cluster) {
+  if (!clusterWorker) {
     const render = async (format: 'prometheus' | 'openmetrics') => ({
       body: await renderRegistry(registry, format),
       format,

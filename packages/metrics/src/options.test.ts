@@ -3,7 +3,7 @@ import { connectInMemory, createExampleServer } from '@mcpscope/test-kit';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { parseExposition, select, total } from '../test/exposition-parser.js';
-import { DEFAULT_DURATION_BUCKETS, type MetricsOptions, metrics } from './index.js';
+import { DEFAULT_DURATION_BUCKETS, type MetricsOptions, metrics, renderRegistry } from './index.js';
 
 async function workload(options: MetricsOptions): Promise<ReturnType<typeof parseExposition>> {
   const registry = options.registry ?? new Registry();
@@ -109,9 +109,20 @@ describe('options', () => {
     expect(() => metrics({ registry: new Registry(), prefix: 'bad prefix ' })).toThrow(/Invalid metric name/);
   });
 
-  it('cluster workers contribute no route of their own', () => {
+  it('`cluster` changes nothing outside cluster workers (workers: see cluster.test.ts)', () => {
     expect(Object.keys(metrics({ registry: new Registry() }).routes ?? {})).toEqual(['/metrics']);
-    expect(Object.keys(metrics({ registry: new Registry(), cluster: true }).routes ?? {})).toEqual([]);
+    expect(Object.keys(metrics({ registry: new Registry(), cluster: true }).routes ?? {})).toEqual([
+      '/metrics',
+    ]);
+  });
+
+  it('`exemplars: false` wins over getExemplarLabels', async () => {
+    const registry = new Registry();
+    await workload({ registry, exemplars: false, getExemplarLabels: () => ({ trace_id: 'abc' }) });
+    expect(await renderRegistry(registry, 'openmetrics')).not.toContain('trace_id');
+    const withExemplars = new Registry();
+    await workload({ registry: withExemplars, getExemplarLabels: () => ({ trace_id: 'abc' }) });
+    expect(await renderRegistry(withExemplars, 'openmetrics')).toContain('# {trace_id="abc"}');
   });
 
   it('records nothing client-supplied beyond the bounded labels', async () => {

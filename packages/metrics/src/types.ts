@@ -33,7 +33,7 @@ export interface MetricsOptions {
    * span active when the request ends. Default `true`; without OpenTelemetry it does nothing.
    */
   readonly exemplars?: boolean;
-  /** Chooses the exemplar labels of a request instead (return `undefined` for none). */
+  /** Chooses the exemplar labels of a request instead of the active span (`undefined` for none). */
   readonly getExemplarLabels?: (request: RequestFacts) => ExemplarLabels | undefined;
   /**
    * Record request and response payload sizes (`mcp_server_request_size_bytes`,
@@ -45,8 +45,9 @@ export interface MetricsOptions {
   /** When set, the route answers 401 unless the request carries `Authorization: Bearer <token>`. */
   readonly bearerToken?: string;
   /**
-   * This process is a Node cluster worker: share the registry with the primary's `clusterMetrics()`
-   * route (prom-client's AggregatorRegistry) and contribute no route of its own. Default `false`.
+   * In Node cluster workers: share the registry with the primary's `clusterMetrics()` route
+   * (prom-client's AggregatorRegistry) and contribute no route of its own. Ignored outside cluster
+   * workers (a single process serves its own route). Default `false`.
    */
   readonly cluster?: boolean;
 }

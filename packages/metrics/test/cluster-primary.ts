@@ -20,13 +20,14 @@ if (cluster.isPrimary) {
   const http = createServer(nodeHandler([clusterMetrics({ bearerToken: 'cluster-token' })]));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const metricsUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/metrics`;
-  const ready = new Map<number, string>();
+  const ready = new Map<number, { mcpUrl: string; routes: string[] }>();
   for (let index = 0; index < WORKERS; index++) {
     const worker = cluster.fork();
-    worker.on('message', (message: { mcpUrl: string }) => {
-      ready.set(worker.id, message.mcpUrl);
+    worker.on('message', (message: { mcpUrl: string; routes: string[] }) => {
+      ready.set(worker.id, message);
       if (ready.size === WORKERS) {
-        process.stdout.write(`${JSON.stringify({ metricsUrl, mcpUrls: [...ready.values()] })}\n`);
+        const workers = [...ready.values()];
+        process.stdout.write(`${JSON.stringify({ metricsUrl, workers })}\n`);
       }
     });
   }
@@ -46,5 +47,5 @@ if (cluster.isPrimary) {
     mode: 'stateless',
     createServer: () => observe(createExampleServer({ sdk })).use(plugin),
   });
-  process.send!({ mcpUrl: http.url.href });
+  process.send!({ mcpUrl: http.url.href, routes: Object.keys(plugin.routes ?? {}) });
 }
