@@ -1,0 +1,210 @@
+import type { McpscopePlugin, RequestFacts } from '@mcpscope/core';
+
+/** How a rule counts requests. */
+export type Algorithm = 'token-bucket' | 'sliding-window' | 'fixed-window';
+
+/**
+ * Which rule refused a request: the one limit for the whole server (`global`), the limit each client
+ * gets (`client`), or a tool's or a method's own limit. Low-cardinality: it is the refusal's `scope`.
+ */
+export type RateLimitScope = 'global' | 'client' | 'tool' | 'method';
+
+/** Why a request was refused: over a limit, or the store failed and `failOpen` is false. */
+export type RateLimitReason = 'rate_limited' | 'rate_limit_unavailable';
+
+/** One limit. */
+export interface RuleOptions {
+  /** Requests allowed per window (for the token bucket: the refill rate per window). A whole number >= 1. */
+  readonly limit: number;
+  /** Length of the window in milliseconds. Default 60000. */
+  readonly windowMs?: number;
+  /** Default: the limiter's `algorithm`. */
+  readonly algorithm?: Algorithm;
+  /** Token bucket only: how many requests may arrive at once (the bucket's size). Default `limit`. */
+  readonly burst?: number;
+}
+
+/** A tool's or a method's own limit. */
+export interface TargetRuleOptions extends RuleOptions {
+  /** One count for all clients together instead of one per client. Default false. */
+  readonly shared?: boolean;
+}
+
+/**
+ * How clients are told apart: `session` (the `Mcp-Session-Id`, or the connection when there is none),
+ * `client-name` (`clientInfo.name` from `initialize` or the request's `_meta`), or a function (an API
+ * key, the authenticated principal, a tenant). When the client name or the function gives `undefined`,
+ * the request is keyed by its session.
+ */
+export type ClientKeyOption = 'session' | 'client-name' | ((request: RequestFacts) => string | undefined);
+
+/** Where the time comes from, and how the `maxWaitMs` action waits. Injectable for tests. */
+export interface RateLimitClock {
+  /** Milliseconds since the epoch. Default `Date.now()`. */
+  now(): number;
+  /** Calls `callback` after `delayMs` milliseconds. Default `setTimeout`. */
+  setTimeout(callback: () => void, delayMs: number): void;
+}
+
+export interface RateLimitOptions {
+  /** The limit each client gets, for every request it sends. Default `{ limit: 100, windowMs: 60000 }`; false: none. */
+  readonly client?: RuleOptions | false;
+  /** One limit for every request to the server (to every instance, with a shared store). Default none. */
+  readonly global?: RuleOptions | false;
+  /** Limits of their own for tools/call of these tools, counted in addition to `client` and `global`. */
+  readonly tools?: Readonly<Record<string, TargetRuleOptions>>;
+  /** Limits of their own for these methods (`resources/read`, `prompts/get`), counted in addition. */
+  readonly methods?: Readonly<Record<string, TargetRuleOptions>>;
+  /** Default algorithm of every rule. Default `token-bucket`. */
+  readonly algorithm?: Algorithm;
+  /** How clients are told apart. Default `session`. */
+  readonly key?: ClientKeyOption;
+  /** Requests for which this returns true are never counted nor refused. */
+  readonly skip?: (request: RequestFacts) => boolean;
+  /**
+   * Instead of refusing at once, wait up to this many milliseconds for the limit to allow the request,
+   * then refuse. Requests whose wait would exceed it are refused at once. Default 0 (refuse at once).
+   */
+  readonly maxWaitMs?: number;
+  /** Where counts live. Default `memoryStore()`; `redisStore(...)` shares limits between instances. */
+  readonly store?: RateLimitStore;
+  /** When the store fails: allow requests (true) or refuse them (false). Default true. */
+  readonly failOpen?: boolean;
+  /** Receives the first store failure of each outage. Default: one line on stderr. */
+  readonly onStoreError?: (error: unknown) => void;
+  /** Called for every refusal, after the error was sent. */
+  readonly onRefusal?: (event: RateLimitRefusalEvent) => void;
+  /** Default: `Date.now` and `setTimeout`. */
+  readonly clock?: RateLimitClock;
+}
+
+/** A rule as the limiter resolved it from the options: what a store counts. */
+export interface RateLimitRule {
+  /** Stable name of the rule, part of store keys: `global`, `client`, `tool:<name>`, `method:<name>`, with the algorithm. */
+  readonly id: string;
+  readonly scope: RateLimitScope;
+  /** The tool or method name, for `tool` and `method` rules. */
+  readonly target: string | undefined;
+  readonly algorithm: Algorithm;
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Token bucket size (equal to `limit` for the window algorithms). */
+  readonly burst: number;
+  /** One count for all clients (`global`, and shared tool or method rules). */
+  readonly shared: boolean;
+}
+
+/** A client key as handed to stores: a string, or a connection object when it has no session id. */
+export type ClientKey = string | object;
+
+/** A store's answer when a request is refused: the index of the rule that refused and when to retry. */
+export interface StoreRefusal {
+  readonly rule: number;
+  readonly retryAfterMs: number;
+}
+
+/**
+ * Where counts live. `consume` counts one request against every rule at once: it is allowed only if
+ * every rule allows it, and then every rule counts it; a refused request is counted by none. Returns
+ * `undefined` when allowed. A store may answer synchronously (the memory store does) or with a promise.
+ */
+export interface RateLimitStore {
+  consume(
+    rules: readonly RateLimitRule[],
+    client: ClientKey | undefined,
+    now: number,
+  ): StoreRefusal | undefined | Promise<StoreRefusal | undefined>;
+}
+
+export interface RateLimitRefusalEvent {
+  readonly request: RequestFacts;
+  readonly reason: RateLimitReason;
+  /** The refusing rule's scope; undefined when the store failed. */
+  readonly scope: RateLimitScope | undefined;
+  readonly rule: RateLimitRule | undefined;
+  readonly retryAfterMs: number;
+}
+
+export interface RateLimitStats {
+  /** Requests counted and let through. */
+  readonly allowed: number;
+  /** Requests refused, for any reason. */
+  readonly refused: number;
+  readonly refusedByScope: Readonly<Record<RateLimitScope, number>>;
+  /** Refused because the store failed (`failOpen: false`). */
+  readonly refusedUnavailable: number;
+  /** Requests that waited (`maxWaitMs`) and then went through. */
+  readonly waited: number;
+  /** Store calls that failed or timed out. */
+  readonly storeErrors: number;
+  /** True from a store failure until the next store call succeeds. */
+  readonly storeFailing: boolean;
+}
+
+/** Levels of `limiter.check()`, in percent of requests refused. */
+export interface RefusalCheckOptions {
+  /** The recent period looked at, in milliseconds, 1000 to 60000. Default 60000. */
+  readonly windowMs?: number;
+  /** Warn at or above this percentage of refused requests. Default 10. */
+  readonly warn?: number;
+  /** Fail at or above this percentage. Default: never fails. */
+  readonly fail?: number;
+  /** Pass while fewer requests than this arrived in the period. Default 10. */
+  readonly minRequests?: number;
+}
+
+/** The result of a refusal check, in the shape @mcpscope/health checks return. */
+export interface RefusalCheckResult {
+  readonly status: 'pass' | 'warn' | 'fail';
+  /** Percentage of requests refused in the period. */
+  readonly observedValue: number;
+  readonly observedUnit: '%';
+  readonly componentType: 'component';
+  readonly output?: string;
+}
+
+/** The plugin returned by `rateLimit()`, with its counts and a health check. */
+export interface RateLimiter extends McpscopePlugin {
+  readonly name: 'rate-limit';
+  /** The rules resolved from the options, in the order they are checked. */
+  readonly rules: readonly RateLimitRule[];
+  /** Totals since the limiter was created. */
+  stats(): RateLimitStats;
+  /** Share of requests refused over the last `windowMs` (at most 60000), from 0 to 1. */
+  refusalRate(windowMs?: number): number;
+  /**
+   * A health check reporting sustained refusal:
+   * `health({ checks: { 'rate-limit:refusals': { check: limiter.check(), critical: false } } })`.
+   */
+  check(options?: RefusalCheckOptions): () => RefusalCheckResult;
+}
+
+/** The minimal Redis client the Redis store needs; an `ioredis` `Redis` (or `Cluster`) instance fits. */
+export interface RedisClient {
+  evalsha(sha: string, numberOfKeys: number, ...keysAndArguments: (string | number)[]): Promise<unknown>;
+  eval(script: string, numberOfKeys: number, ...keysAndArguments: (string | number)[]): Promise<unknown>;
+}
+
+export interface RedisStoreOptions {
+  /** An ioredis client. The store never connects, closes or listens to it. */
+  readonly client: RedisClient;
+  /** Prefix of every key. Default `mcpscope:rate-limit:`. Use a hash tag (`{rate-limit}:`) on Redis Cluster. */
+  readonly prefix?: string;
+  /**
+   * `redis`: the script reads Redis's `TIME`, so instances with skewed clocks agree (default).
+   * `local`: the limiter's clock is sent with each call (tests with an injected clock).
+   */
+  readonly time?: 'redis' | 'local';
+  /** A call slower than this counts as a failure. Default 500. */
+  readonly timeoutMs?: number;
+  /** After a failure, calls fail at once for this long before one call tries Redis again. Default 1000. */
+  readonly retryIntervalMs?: number;
+}
+
+export interface MemoryStoreOptions {
+  /**
+   * Most client keys kept per rule (string keys; connections without a session id are kept while they
+   * live). The least recently seen key is dropped first. Default 10000.
+   */
+  readonly maxKeys?: number;
+}
