@@ -20,7 +20,7 @@ import {
   targetOf,
 } from './attributes.js';
 import { type RequestOutcome, recordOutcome, recordSendFailure } from './outcome.js';
-import { injectedMeta, startInboundSpan } from './span-context.js';
+import { injectedMeta, isTraced, startInboundSpan } from './span-context.js';
 import type { ToolPayloadRecorder } from './tool-payload.js';
 import type { TracerSource } from './tracer.js';
 
@@ -141,7 +141,7 @@ export class ClientConnection {
         if (typeof message.method === 'string') {
           if (message.id !== undefined) {
             request = this.startRequest(message);
-            outgoing = this.withTraceContext(message, request.context);
+            if (request !== undefined) outgoing = this.withTraceContext(message, request.context);
           } else if (message.method === 'notifications/cancelled') {
             this.cancelOutbound(message.params);
           }
@@ -167,7 +167,7 @@ export class ClientConnection {
     return sending;
   }
 
-  private startRequest(message: JsonObject): OutboundRequest {
+  private startRequest(message: JsonObject): OutboundRequest | undefined {
     const method = message.method as string;
     const params = isObject(message.params) ? message.params : undefined;
     const rawTarget = targetOf(method, params);
@@ -180,6 +180,7 @@ export class ClientConnection {
         { kind: SpanKind.CLIENT },
         parent,
       );
+    if (!isTraced(span)) return undefined;
     const meta = params?._meta;
     const progressToken = isObject(meta) ? meta.progressToken : undefined;
     const request: OutboundRequest = {
@@ -341,7 +342,11 @@ export class ClientConnection {
     }
   }
 
-  private startInbound(message: JsonObject, method: string, params: JsonObject | undefined): Context {
+  private startInbound(
+    message: JsonObject,
+    method: string,
+    params: JsonObject | undefined,
+  ): Context | undefined {
     const rawTarget = targetOf(method, params);
     const target = typeof rawTarget === 'string' ? rawTarget : undefined;
     const meta = params?._meta;
@@ -352,6 +357,7 @@ export class ClientConnection {
       isObject(meta) ? meta : undefined,
       this.settings.preferAmbientParent,
     );
+    if (spanContext === undefined) return undefined;
     const span = trace.getSpan(spanContext)!;
     this.inbound.set(message.id as JsonRpcId, span);
     if (span.isRecording()) {

@@ -31,7 +31,11 @@ afterAll(async () => {
 
 const CALLS = 3;
 
-async function drive(server: object, sdk: 'v1' | 'v2', tool: string): Promise<void> {
+async function drive(
+  server: Parameters<typeof connectInMemory>[0],
+  sdk: 'v1' | 'v2',
+  tool: string,
+): Promise<void> {
   const client = await connectInMemory(server, sdk);
   for (let call = 0; call < CALLS; call++) await client.callTool(tool, { text: 'hi', a: 1, b: 2 });
   await client.close();

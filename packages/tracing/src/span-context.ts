@@ -6,6 +6,7 @@
 import {
   type Context,
   context,
+  INVALID_TRACEID,
   type Link,
   propagation,
   type Span,
@@ -40,7 +41,8 @@ export function injectedMeta(spanContext: Context): Record<string, string> | und
 }
 
 /**
- * Starts the span of an inbound request or notification and returns the context it is active in.
+ * Starts the span of an inbound request or notification and returns the context it is active in, or
+ * undefined when there is nothing to record or propagate (no SDK and no valid parent).
  * By default the context in `_meta` is the parent and the ambient context (e.g. an HTTP server span) is
  * linked; with `preferAmbientParent` it is the other way round. Without trace context in `_meta` the
  * ambient context is the parent.
@@ -52,7 +54,7 @@ export function startInboundSpan(
   meta: Meta | undefined,
   preferAmbientParent: boolean,
   startTime?: TimeInput,
-): Context {
+): Context | undefined {
   const ambient = context.active();
   let parent = ambient;
   let links: Link[] | undefined;
@@ -76,5 +78,12 @@ export function startInboundSpan(
   if (startTime !== undefined) options.startTime = startTime;
   if (links !== undefined) options.links = links;
   const span: Span = tracer.startSpan(name, options, parent);
-  return trace.setSpan(parent, span);
+  return isTraced(span) ? trace.setSpan(parent, span) : undefined;
+}
+
+/** False for the no-op spans of an absent SDK with no valid parent: nothing to record or pass on. */
+export function isTraced(span: Span): boolean {
+  if (span.isRecording()) return true;
+  const spanContext = span.spanContext();
+  return spanContext.traceId !== INVALID_TRACEID && trace.isSpanContextValid(spanContext);
 }

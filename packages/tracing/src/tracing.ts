@@ -37,7 +37,7 @@ import {
 } from './attributes.js';
 import { recordOutcome } from './outcome.js';
 import { defersToSentry } from './sentry-detection.js';
-import { startInboundSpan } from './span-context.js';
+import { isTraced, startInboundSpan } from './span-context.js';
 import { toolPayloadRecorder } from './tool-payload.js';
 import { effectiveProvider, tracerSource } from './tracer.js';
 import type { TracingOptions } from './types.js';
@@ -73,14 +73,10 @@ function addRequestEvent(notification: NotificationFacts): void {
   if (span === undefined || !span.isRecording()) return;
   const params = notification.params;
   if (notification.method === 'notifications/progress') {
-    const { progress, total } = params ?? {};
-    span.addEvent(
-      notification.method,
-      typeof total === 'number'
-        ? { [ATTR_MCP_PROGRESS_CURRENT]: progress as number, [ATTR_MCP_PROGRESS_TOTAL]: total }
-        : { [ATTR_MCP_PROGRESS_CURRENT]: progress as number },
-      notification.time,
-    );
+    const attributes: Record<string, number> = {};
+    if (typeof params?.progress === 'number') attributes[ATTR_MCP_PROGRESS_CURRENT] = params.progress;
+    if (typeof params?.total === 'number') attributes[ATTR_MCP_PROGRESS_TOTAL] = params.total;
+    span.addEvent(notification.method, attributes, notification.time);
   } else {
     const reason = params?.reason;
     span.addEvent(
@@ -118,6 +114,7 @@ export function tracing(options: TracingOptions = {}): McpscopePlugin {
       preferAmbientParent,
       notification.time,
     );
+    if (spanContext === undefined) return;
     const span = trace.getSpan(spanContext)!;
     if (span.isRecording()) {
       span.setAttribute(ATTR_MCP_METHOD_NAME, notification.method);
@@ -152,6 +149,7 @@ export function tracing(options: TracingOptions = {}): McpscopePlugin {
         preferAmbientParent,
         request.startTime,
       );
+      if (spanContext === undefined) return;
       const span = trace.getSpan(spanContext)!;
       request[CONTEXT] = spanContext;
       request[SPAN] = span;
@@ -218,6 +216,7 @@ export function tracing(options: TracingOptions = {}): McpscopePlugin {
         { kind: SpanKind.CLIENT, startTime: request.startTime },
         parent,
       );
+      if (!isTraced(span)) return;
       request[SPAN] = span;
       propagation.inject(trace.setSpan(parent, span), request, serverRequestMetaSetter);
       if (!span.isRecording()) return;
