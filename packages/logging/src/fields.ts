@@ -42,93 +42,78 @@ function targetKeyOf(method: string): TargetKey {
   }
 }
 
-/** The fields of a request line. Keys the plugin may fill later are present (undefined) for one shape. */
-export interface RequestLine {
-  'mcp.method.name': string;
-  'gen_ai.tool.name': string | undefined;
-  'gen_ai.prompt.name': string | undefined;
-  'mcp.resource.uri': string | undefined;
-  'jsonrpc.request.id': string;
-  'mcp.session.id': string | undefined;
-  'mcp.protocol.version': string | undefined;
-  'mcp.client.name': string | undefined;
-  'mcp.client.version': string | undefined;
-  'mcp.transport': string;
-  'network.transport': string | undefined;
-  'mcp.request.outcome': string | undefined;
-  'error.type': string | undefined;
-  'rpc.response.status_code': string | undefined;
-  'error.message': string | undefined;
-  'mcp.tool.error_reason': string | undefined;
-  'mcp.refusal.plugin': string | undefined;
-  'mcp.refusal.reason': string | undefined;
-  'mcp.refusal.scope': string | undefined;
-  'mcp.request.slow': true | undefined;
-  duration_ms: number | undefined;
-  trace_id: string | undefined;
-  span_id: string | undefined;
-  trace_flags: string | undefined;
-  'gen_ai.tool.call.arguments': unknown;
-  'gen_ai.tool.call.result': unknown;
-  err: unknown;
+/**
+ * The per-connection bindings: session id, protocol version, client, transport. Written once into a
+ * cached child logger, so request lines do not serialize them again.
+ */
+export function sessionBindings(session: SessionFacts): Record<string, unknown> {
+  const bindings: Record<string, unknown> = {};
+  if (session.id !== undefined) bindings['mcp.session.id'] = session.id;
+  if (session.protocolVersion !== undefined) bindings['mcp.protocol.version'] = session.protocolVersion;
+  if (session.clientName !== undefined) bindings['mcp.client.name'] = session.clientName;
+  if (session.clientVersion !== undefined) bindings['mcp.client.version'] = session.clientVersion;
+  bindings['mcp.transport'] = session.transport;
+  if (session.networkTransport !== undefined) bindings['network.transport'] = session.networkTransport;
+  return bindings;
 }
 
+/** The keys that identify a request: the same on its request line and on its handler's lines. */
+function identify(
+  into: Record<string, unknown>,
+  request: RequestFacts,
+  maxValueLength: number,
+): Record<string, unknown> {
+  into['mcp.method.name'] = request.method;
+  const targetKey = targetKeyOf(request.method);
+  if (targetKey !== undefined && request.target !== undefined) {
+    into[targetKey] = capString(request.target, maxValueLength);
+  }
+  into['jsonrpc.request.id'] = String(request.id);
+  return into;
+}
+
+function addTrace(into: Record<string, unknown>, trace: TraceFields | undefined): void {
+  if (trace === undefined) return;
+  into.trace_id = trace.trace_id;
+  into.span_id = trace.span_id;
+  into.trace_flags = trace.trace_flags;
+}
+
+/** The fields of a request line (written through the session's child logger). */
 export function requestLine(
   request: RequestFacts,
   trace: TraceFields | undefined,
   maxValueLength: number,
-): RequestLine {
-  const { session, method, refusal, errorCode, durationMs } = request;
-  const targetKey = targetKeyOf(method);
-  const target = request.target === undefined ? undefined : capString(request.target, maxValueLength);
-  return {
-    'mcp.method.name': method,
-    'gen_ai.tool.name': targetKey === 'gen_ai.tool.name' ? target : undefined,
-    'gen_ai.prompt.name': targetKey === 'gen_ai.prompt.name' ? target : undefined,
-    'mcp.resource.uri': targetKey === 'mcp.resource.uri' ? target : undefined,
-    'jsonrpc.request.id': String(request.id),
-    'mcp.session.id': session.id,
-    'mcp.protocol.version': session.protocolVersion,
-    'mcp.client.name': session.clientName,
-    'mcp.client.version': session.clientVersion,
-    'mcp.transport': session.transport,
-    'network.transport': session.networkTransport,
-    'mcp.request.outcome': request.outcome,
-    'error.type': request.errorType,
-    'rpc.response.status_code': errorCode === undefined ? undefined : String(errorCode),
-    'error.message': undefined,
-    'mcp.tool.error_reason': request.toolErrorReason,
-    'mcp.refusal.plugin': refusal?.plugin,
-    'mcp.refusal.reason': refusal?.reason,
-    'mcp.refusal.scope': refusal?.scope,
-    'mcp.request.slow': undefined,
-    duration_ms: durationMs === undefined ? undefined : Math.round(durationMs * 1000) / 1000,
-    trace_id: trace?.trace_id,
-    span_id: trace?.span_id,
-    trace_flags: trace?.trace_flags,
-    'gen_ai.tool.call.arguments': undefined,
-    'gen_ai.tool.call.result': undefined,
-    err: undefined,
-  };
+): Record<string, unknown> {
+  const line = identify({}, request, maxValueLength);
+  const { outcome, errorCode, refusal, durationMs } = request;
+  if (outcome !== undefined) line['mcp.request.outcome'] = outcome;
+  if (request.errorType !== undefined) line['error.type'] = request.errorType;
+  if (errorCode !== undefined) line['rpc.response.status_code'] = String(errorCode);
+  if (request.toolErrorReason !== undefined) line['mcp.tool.error_reason'] = request.toolErrorReason;
+  if (refusal !== undefined) {
+    line['mcp.refusal.plugin'] = refusal.plugin;
+    line['mcp.refusal.reason'] = refusal.reason;
+    if (refusal.scope !== undefined) line['mcp.refusal.scope'] = refusal.scope;
+  }
+  if (durationMs !== undefined) line.duration_ms = roundMs(durationMs);
+  addTrace(line, trace);
+  return line;
 }
 
-/** The bindings of a request-scoped child logger: the same identifying keys as the request line. */
+/** The bindings of a request's child logger (a child of its session's logger). */
 export function requestBindings(
   request: RequestFacts,
   trace: TraceFields | undefined,
   maxValueLength: number,
 ): Record<string, unknown> {
-  const bindings: Record<string, unknown> = {
-    'jsonrpc.request.id': String(request.id),
-    'mcp.method.name': request.method,
-  };
-  const targetKey = targetKeyOf(request.method);
-  if (targetKey !== undefined && request.target !== undefined) {
-    bindings[targetKey] = capString(request.target, maxValueLength);
-  }
-  if (request.session.id !== undefined) bindings['mcp.session.id'] = request.session.id;
-  if (trace !== undefined) Object.assign(bindings, trace);
+  const bindings = identify({}, request, maxValueLength);
+  addTrace(bindings, trace);
   return bindings;
+}
+
+export function roundMs(durationMs: number): number {
+  return Math.round(durationMs * 1000) / 1000;
 }
 
 /** The message of a request line, e.g. `tools/call echo ok` or `tools/call add error -32602`. */
@@ -140,27 +125,4 @@ export function describeRequest(request: RequestFacts, slow: boolean, maxValueLe
   else if (request.outcome === 'error') text += ` error ${request.errorCode ?? ''}`;
   else text += ` ${request.outcome ?? 'started'}`;
   return slow ? `${text} (slow)` : text;
-}
-
-export interface SessionLine {
-  'mcp.session.id': string | undefined;
-  'mcp.protocol.version': string | undefined;
-  'mcp.client.name': string | undefined;
-  'mcp.client.version': string | undefined;
-  'mcp.transport': string;
-  'network.transport': string | undefined;
-  duration_ms: number | undefined;
-}
-
-export function sessionLine(session: SessionFacts): SessionLine {
-  const { durationMs } = session;
-  return {
-    'mcp.session.id': session.id,
-    'mcp.protocol.version': session.protocolVersion,
-    'mcp.client.name': session.clientName,
-    'mcp.client.version': session.clientVersion,
-    'mcp.transport': session.transport,
-    'network.transport': session.networkTransport,
-    duration_ms: durationMs === undefined ? undefined : Math.round(durationMs * 1000) / 1000,
-  };
 }

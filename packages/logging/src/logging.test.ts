@@ -61,7 +61,13 @@ describe.each(SDK_VERSIONS)('request lines, SDK %s', (sdk) => {
     expect(line.duration_ms).toBeTypeOf('number');
     expect(line.duration_ms as number).toBeGreaterThanOrEqual(0);
     const initialize = await oneLine(started, 'initialize');
-    expect(initialize).toMatchObject({ level: LEVEL.info, msg: 'initialize ok', 'jsonrpc.request.id': '0' });
+    expect(initialize).toMatchObject({
+      level: LEVEL.info,
+      msg: 'initialize ok',
+      'jsonrpc.request.id': '0',
+      'mcp.client.name': 'test-client',
+      'mcp.protocol.version': line['mcp.protocol.version'],
+    });
   });
 
   it('tool_error (an isError result): warn with error.type and the reason', async () => {
@@ -133,6 +139,41 @@ describe.each(SDK_VERSIONS)('request lines, SDK %s', (sdk) => {
       err: { type: 'Error', message: PROMPT_FAILURE_MESSAGE },
     });
     expect((line.err as { stack: string }).stack).toContain(PROMPT_FAILURE_MESSAGE);
+  });
+
+  it('a cancelled request: info, outcome cancelled', async () => {
+    const started = await start(sdk, { logRequestStart: true });
+    const controller = new AbortController();
+    const call = started.client.callTool('slow', { ms: 10_000 }, { signal: controller.signal });
+    await waitFor(
+      () => started.captured.lines.some((line) => line.msg === 'tools/call slow started'),
+      'the call to start',
+    );
+    controller.abort();
+    await expect(call).rejects.toThrow();
+    const line = await oneLine(started, 'tools/call');
+    expect(line).toMatchObject({
+      level: LEVEL.info,
+      msg: 'tools/call slow cancelled',
+      'mcp.request.outcome': 'cancelled',
+    });
+  });
+
+  it('a request cut short by the transport closing: warn, outcome closed', async () => {
+    const started = await start(sdk, { logRequestStart: true });
+    const call = started.client.callTool('slow', { ms: 10_000 }).catch(() => undefined);
+    await waitFor(
+      () => started.captured.lines.some((line) => line.msg === 'tools/call slow started'),
+      'the call to start',
+    );
+    await started.client.close();
+    await call;
+    const line = await oneLine(started, 'tools/call');
+    expect(line).toMatchObject({
+      level: LEVEL.warn,
+      msg: 'tools/call slow closed',
+      'mcp.request.outcome': 'closed',
+    });
   });
 
   it('a request slower than the threshold: warn, marked slow', async () => {
@@ -225,6 +266,22 @@ describe.each(SDK_VERSIONS)('request lines, SDK %s', (sdk) => {
     await waitFor(() => captured.lines.length === 1, 'the warn line');
     await client.close();
     expect(captured.lines.map((line) => line.msg)).toEqual(['tools/call soft_fail tool_error']);
+  });
+
+  it('a level change on the base logger applies to connections already open', async () => {
+    const captured = captureLogger('info');
+    const server = observe(createExampleServer({ sdk })).use(
+      logging({ logger: captured.logger, logRequestStart: true }),
+    );
+    const client = await connectInMemory(server, sdk);
+    await client.callTool('echo', { text: 'hello' });
+    captured.logger.level = 'debug';
+    await client.callTool('echo', { text: 'hello' });
+    await waitFor(() => captured.requestLines('tools/call').length === 2, 'two request lines');
+    await client.close();
+    expect(captured.lines.filter((line) => line.level === LEVEL.debug).map((line) => line.msg)).toEqual([
+      'tools/call echo started',
+    ]);
   });
 
   it('ignored requests get no line', async () => {

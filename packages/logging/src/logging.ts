@@ -1,10 +1,11 @@
 import type { RequestFacts, SessionFacts } from '@mcpscope/core';
 import { ClientNotifications } from './client-notifications.js';
 import { createDefaultLogger } from './default-logger.js';
-import { describeRequest, requestLevel, requestLine, sessionLine } from './fields.js';
+import { describeRequest, requestLevel, requestLine, roundMs } from './fields.js';
 import { flushLogger } from './flush.js';
+import { LoggerScope } from './logger-scope.js';
 import { capString, collectStrings, compileRedaction, redactValue, scrubText } from './redact.js';
-import { attachScope, type LoggerScope, registerScope } from './request-logger.js';
+import { attachScope, registerScope } from './request-logger.js';
 import { serializeError } from './serialize-error.js';
 import { activeTraceFields } from './trace-context.js';
 import type { LoggingOptions, LoggingPlugin } from './types.js';
@@ -30,13 +31,14 @@ export function logging(options: LoggingOptions = {}): LoggingPlugin {
     maxValueLength = 1024,
     ignore,
     clientNotifications = false,
+    requestLogger = true,
   } = options;
   const rules = compileRedaction(redact, maxValueLength);
   const notifications =
     clientNotifications === false
       ? undefined
       : new ClientNotifications(clientNotifications === true ? 'info' : clientNotifications);
-  const scope: LoggerScope = { base: logger, maxValueLength, notifications };
+  const scope = new LoggerScope(logger, maxValueLength, notifications);
   registerScope(scope);
 
   const onRequestEnd = (request: RequestFacts): void => {
@@ -67,28 +69,30 @@ export function logging(options: LoggingOptions = {}): LoggingPlugin {
         line.err = serializeError(request.error, hidden, maxValueLength);
       }
     }
-    logger[level](line, describeRequest(request, slow, maxValueLength));
+    scope.sessionLogger(request.session)[level](line, describeRequest(request, slow, maxValueLength));
   };
 
   const onRequestStart = (request: RequestFacts): void => {
     notifications?.observe(request);
     if (!logRequestStart || !logger.isLevelEnabled('debug') || ignore?.(request) === true) return;
     const line = requestLine(request, activeTraceFields(), maxValueLength);
-    logger.debug(line, describeRequest(request, false, maxValueLength));
+    scope.sessionLogger(request.session).debug(line, describeRequest(request, false, maxValueLength));
   };
 
   const sessionHooks = {
     onSessionStart: (session: SessionFacts): void => {
-      logger.info(sessionLine(session), 'session started');
+      scope.sessionLogger(session).info('session started');
     },
     onSessionEnd: (session: SessionFacts): void => {
-      logger.info(sessionLine(session), 'session ended');
+      const durationMs = session.durationMs;
+      const line = durationMs === undefined ? {} : { duration_ms: roundMs(durationMs) };
+      scope.sessionLogger(session).info(line, 'session ended');
     },
   };
 
   return {
     name: 'logging',
-    requestContext: true,
+    requestContext: requestLogger,
     logger,
     setup: (server) => attachScope(server, scope),
     ...(logRequestStart || notifications !== undefined ? { onRequestStart } : {}),

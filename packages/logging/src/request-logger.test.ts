@@ -53,7 +53,7 @@ describe.each(SDK_VERSIONS)('getLogger(), SDK %s', (sdk) => {
     expect(linesPerRequest.size).toBe(200);
   });
 
-  it('inside a handler: one child logger per request, with the request line keys', async () => {
+  it('inside a handler: one child logger per request, with the session and request keys', async () => {
     const seen: unknown[] = [];
     const started = await startLogged(sdk, {}, (server) =>
       addTool(server, sdk, 'twice', {}, async () => {
@@ -66,8 +66,30 @@ describe.each(SDK_VERSIONS)('getLogger(), SDK %s', (sdk) => {
     await started.client.callTool('twice');
     expect(seen).toEqual([
       true,
-      { 'jsonrpc.request.id': '1', 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'twice' },
+      {
+        'mcp.protocol.version': expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        'mcp.client.name': 'test-client',
+        'mcp.client.version': '1.2.3',
+        'mcp.transport': 'in-memory',
+        'jsonrpc.request.id': '1',
+        'mcp.method.name': 'tools/call',
+        'gen_ai.tool.name': 'twice',
+      },
     ]);
+  });
+
+  it('with requestLogger: false, handlers get the base logger (no request context)', async () => {
+    let inside: unknown;
+    const started = await startLogged(sdk, { requestLogger: false }, (server) =>
+      addTool(server, sdk, 'plain', {}, async () => {
+        inside = getLogger();
+        return text('ok');
+      }),
+    );
+    running.push(started);
+    expect(started.plugin.requestContext).toBe(false);
+    await started.client.callTool('plain');
+    expect(inside).toBe(started.plugin.logger);
   });
 
   it('outside a handler: the base logger of the latest plugin', () => {

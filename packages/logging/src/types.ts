@@ -44,6 +44,12 @@ export interface LoggingOptions {
    * declare the `logging` capability. Deprecated by the 2026-07-28 protocol revision.
    */
   readonly clientNotifications?: boolean | McpLoggingLevel;
+  /**
+   * Make `getLogger()` return a request-scoped logger inside handlers. This runs dispatch inside
+   * AsyncLocalStorage: about 3% of a bare call on Node 24, about a quarter on Node 20. Set false if
+   * you never call `getLogger()` in handlers. Default true.
+   */
+  readonly requestLogger?: boolean;
 }
 
 /** The plugin returned by `logging()`. */
