@@ -4,6 +4,7 @@
  */
 import { type McpscopePlugin, observe, serverFacts } from '@mcpscope/core';
 import {
+  connectClient,
   connectHttp,
   connectInMemory,
   createExampleServer,
@@ -17,6 +18,8 @@ import {
   TOOL_FAILURE_MESSAGE,
   waitFor,
 } from '@mcpscope/test-kit';
+import { InMemoryTransport as V1InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { InMemoryTransport as V2InMemoryTransport } from '@modelcontextprotocol/server';
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -168,7 +171,9 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
 
     const events = await settle(server);
     expect(events).toHaveLength(2);
-    const [prompt, resource] = events as [SentryEvent, SentryEvent];
+    // Events are processed concurrently: find each by its message, not by arrival order.
+    const prompt = events.find((event) => event.tags?.['mcp.method.name'] === 'prompts/get')!;
+    const resource = events.find((event) => event.tags?.['mcp.method.name'] === 'resources/read')!;
     expect(exceptionOf(prompt)?.value).toBe(PROMPT_FAILURE_MESSAGE);
     expect(prompt.tags).toMatchObject({
       'mcp.method.name': 'prompts/get',
@@ -357,6 +362,77 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     await client.callTool('fail');
     expect(await settle(second)).toHaveLength(1);
   });
+
+  it.each([true, false])(
+    'reports transport errors with the session tags (captureTransportErrors: %s)',
+    async (enabled) => {
+      const server = observe(createExampleServer({ sdk })).use(sentry({ captureTransportErrors: enabled }));
+      const [clientSide, serverSide] =
+        sdk === 'v1' ? V1InMemoryTransport.createLinkedPair() : V2InMemoryTransport.createLinkedPair();
+      await (server as { connect(transport: unknown): Promise<void> }).connect(serverSide);
+      const client = await connectClient(sdk, clientSide);
+      cleanups.push(async () => {
+        await client.close();
+        await server.close();
+      });
+      serverSide.onerror?.(new Error('the transport broke'));
+      const events = await settle(server);
+      if (!enabled) {
+        expect(events).toEqual([]);
+        return;
+      }
+      expect(events).toHaveLength(1);
+      expect(exceptionOf(events[0]!)).toMatchObject({
+        value: 'the transport broke',
+        mechanism: { type: MECHANISM_TYPE, handled: false, data: { error_type: 'transport' } },
+      });
+      expect(events[0]?.tags).toMatchObject({
+        'mcp.transport': 'in-memory',
+        'mcp.client.name': 'test-client',
+      });
+      expect(events[0]?.tags).not.toHaveProperty('mcp.method.name');
+      expect(events[0]?.fingerprint).toEqual(['mcp', 'transport', 'in-memory', 'Error']);
+    },
+  );
+
+  it('keeps Sentry grouping when fingerprint is off', async () => {
+    const { server, client } = await setUp(sdk, { fingerprint: false });
+    await client.callTool('fail');
+    const events = await settle(server);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.fingerprint).toBeUndefined();
+    expect(events[0]?.tags).toMatchObject({ 'gen_ai.tool.name': 'fail' });
+  });
+
+  if (sdk === 'v2') {
+    it('modern protocol era (no initialize, no session): client facts come from each request', async () => {
+      const plugin = sentry();
+      const http = await startHttpServer({
+        sdk,
+        mode: 'handler',
+        createServer: () => observe(createExampleServer({ sdk })).use(plugin),
+      });
+      cleanups.push(() => http.close());
+      const client = await connectHttp(sdk, http.url, {
+        name: 'modern-client',
+        version: '4.5.6',
+        modern: true,
+      });
+      cleanups.push(() => client.close());
+      expect((await client.callTool('fail')).isError).toBe(true);
+      await waitFor(() => receiver.events().length > 0, 'the event');
+      await Sentry.flush(5_000);
+      const events = receiver.events();
+      expect(events).toHaveLength(1);
+      expect(events[0]?.tags).toMatchObject({
+        'gen_ai.tool.name': 'fail',
+        'mcp.client.name': 'modern-client',
+        'mcp.client.version': '4.5.6',
+        'mcp.protocol.version': '2026-07-28',
+      });
+      expect(events[0]?.tags).not.toHaveProperty('mcp.session.id');
+    });
+  }
 
   const httpModes =
     sdk === 'v1' ? (['stateful', 'stateless'] as const) : (['stateful', 'stateless', 'handler'] as const);
