@@ -52,11 +52,18 @@ function clientNameKey(request: RequestFacts): ClientKey {
   return request.session.clientName ?? sessionKey(request);
 }
 
+function principalKey(request: RequestFacts): ClientKey {
+  return request.auth?.clientId ?? sessionKey(request);
+}
+
 function clientKeyResolver(key: ClientKeyOption): (request: RequestFacts) => ClientKey {
   if (key === 'session') return sessionKey;
+  if (key === 'principal') return principalKey;
   if (key === 'client-name') return clientNameKey;
   if (typeof key !== 'function') {
-    throw new TypeError(`rateLimit: key must be 'session', 'client-name' or a function, got ${String(key)}`);
+    throw new TypeError(
+      `rateLimit: key must be 'session', 'principal', 'client-name' or a function, got ${String(key)}`,
+    );
   }
   return (request) => {
     const chosen = key(request);

@@ -6,8 +6,8 @@ import type { Algorithm, RateLimitRule, RateLimitScope, RuleOptions, TargetRuleO
 
 export const DEFAULT_WINDOW_MS = 60_000;
 
-/** Methods nobody needs to limit unless a rule names them: the handshake and keep-alive. */
-const UNLIMITED_METHODS: readonly string[] = ['initialize', 'ping'];
+/** Methods not counted unless a rule names them: the handshakes (legacy and 2026-07-28 era), keep-alive. */
+export const UNLIMITED_METHODS: readonly string[] = ['initialize', 'server/discover', 'ping'];
 
 const ALGORITHMS: readonly Algorithm[] = ['token-bucket', 'sliding-window', 'fixed-window'];
 

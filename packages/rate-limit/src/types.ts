@@ -32,11 +32,16 @@ export interface TargetRuleOptions extends RuleOptions {
 
 /**
  * How clients are told apart: `session` (the `Mcp-Session-Id`, or the connection when there is none),
+ * `principal` (the authenticated caller's client id, `request.auth.clientId`, from the SDK's `authInfo`),
  * `client-name` (`clientInfo.name` from `initialize` or the request's `_meta`), or a function (an API
- * key, the authenticated principal, a tenant). When the client name or the function gives `undefined`,
- * the request is keyed by its session.
+ * key header, a tenant). When the principal, the client name or the function gives `undefined`, the
+ * request is keyed by its session.
  */
-export type ClientKeyOption = 'session' | 'client-name' | ((request: RequestFacts) => string | undefined);
+export type ClientKeyOption =
+  | 'session'
+  | 'principal'
+  | 'client-name'
+  | ((request: RequestFacts) => string | undefined);
 
 /** Where the time comes from, and how the `maxWaitMs` action waits. Injectable for tests. */
 export interface RateLimitClock {
