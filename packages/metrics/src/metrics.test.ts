@@ -129,6 +129,42 @@ function expectWorkload(samples: readonly Sample[], sdk: SdkVersion, networkTran
   expect(total(samples, 'mcp_server_refused_requests_total')).toBe(0);
 }
 
+describe('SDK v2, 2026-07-28 protocol (createMcpHandler, no sessions)', () => {
+  it('records operations with the protocol version of each request, and no session metrics', async () => {
+    const plugin = metrics({ registry: new Registry() });
+    const http = await startHttpServer({
+      sdk: 'v2',
+      mode: 'handler',
+      createServer: () => observed('v2', plugin),
+      routes: nodeHandler([plugin]),
+    });
+    cleanups.push(() => http.close());
+    const client = await connectHttp('v2', http.url, { modern: true });
+    await client.callTool('echo', { text: 'modern' });
+    await client.callTool('soft_fail');
+    await client.close();
+
+    await eventually(async () => {
+      const { samples } = await scrapeUrl(`${http.baseUrl}/metrics`);
+      const calls = select(samples, DURATION, { mcp_method_name: 'tools/call' });
+      expect(
+        calls.map((sample) => [
+          sample.labels.gen_ai_tool_name,
+          sample.labels.mcp_protocol_version,
+          sample.value,
+        ]),
+      ).toEqual([
+        ['echo', '2026-07-28', 1],
+        ['soft_fail', '2026-07-28', 1],
+      ]);
+      expect(calls.every((sample) => sample.labels.network_transport === 'tcp')).toBe(true);
+      expect(select(samples, 'mcp_server_active_sessions').map((sample) => sample.value)).toEqual([0]);
+      expect(total(samples, 'mcp_server_session_duration_seconds_count')).toBe(0);
+      expect(total(samples, ACTIVE_REQUESTS)).toBe(0);
+    });
+  });
+});
+
 describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
   it('in memory: exact counts per method, tool and outcome; sessions open and close', async () => {
     const registry = new Registry();
