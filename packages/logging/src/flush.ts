@@ -1,6 +1,6 @@
 /**
  * Flushing a pino logger's destination so every line written so far has reached it: sonic-boom files
- * (sync or async, buffered or not), pino.multistream, and transports (thread-stream).
+ * (sync or async, buffered or not), pino.multistream, transports (thread-stream) and Node streams.
  */
 import pino, { type Logger } from 'pino';
 
@@ -15,6 +15,8 @@ interface FlushableStream {
   /** sonic-boom internals: a write or the open is in flight, bytes are buffered. */
   _writing?: boolean;
   _len?: number;
+  /** Node streams (e.g. `process.stderr` given as the destination): bytes not yet handed to the OS. */
+  writableLength?: number;
   destroyed?: boolean;
   once?(event: string, listener: () => void): unknown;
   off?(event: string, listener: () => void): unknown;
@@ -31,7 +33,10 @@ function callFlush(stream: FlushableStream): Promise<void> {
 }
 
 function isBusy(stream: FlushableStream): boolean {
-  return stream.destroyed !== true && (stream._writing === true || (stream._len ?? 0) > 0);
+  return (
+    stream.destroyed !== true &&
+    (stream._writing === true || (stream._len ?? 0) > 0 || (stream.writableLength ?? 0) > 0)
+  );
 }
 
 /** Waits for the next event that can end a sonic-boom write, or a short poll. */
@@ -56,7 +61,8 @@ async function settle(stream: FlushableStream): Promise<void> {
   const deadline = Date.now() + SETTLE_LIMIT_MS;
   while (isBusy(stream) && Date.now() < deadline) {
     if (!stream._writing && typeof stream.flush === 'function') await callFlush(stream);
-    else await nextSettleEvent(stream);
+    // Always wait for an event or the poll timer: a destination stuck after an error must not spin.
+    if (isBusy(stream)) await nextSettleEvent(stream);
   }
 }
 
