@@ -54,6 +54,7 @@ export function sentry(options: SentryPluginOptions = {}): McpscopePlugin {
     fingerprint,
   });
   const enrichedClients = new WeakSet<Client>();
+  let lastClient: Client | undefined;
   let warned = false;
 
   /** The client to report to, with this plugin's event processor added; undefined when Sentry is off. */
@@ -66,12 +67,14 @@ export function sentry(options: SentryPluginOptions = {}): McpscopePlugin {
       }
       return undefined;
     }
+    if (client === lastClient) return client;
     // Sentry.init without a DSN is Sentry switched off on purpose: stay quiet and do nothing.
     if (client.getDsn() === undefined) return undefined;
     if (!enrichedClients.has(client)) {
       enrichedClients.add(client);
       client.addEventProcessor(processor);
     }
+    lastClient = client;
     return client;
   };
 

@@ -22,6 +22,7 @@ import { InMemoryTransport as V1InMemoryTransport } from '@modelcontextprotocol/
 import { InMemoryTransport as V2InMemoryTransport } from '@modelcontextprotocol/server';
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   type EnvelopeReceiver,
   exceptionOf,
@@ -30,6 +31,14 @@ import {
 } from '../test/envelope-receiver.js';
 import { addTool, pause } from '../test/extra-tools.js';
 import { MECHANISM_TYPE, type SentryPluginOptions, sentry } from './index.js';
+
+interface OutputSchemaRegistry {
+  registerTool(
+    name: string,
+    config: { description: string; outputSchema: unknown },
+    handler: () => Promise<unknown>,
+  ): unknown;
+}
 
 let receiver: EnvelopeReceiver;
 const cleanups: (() => Promise<void>)[] = [];
@@ -271,6 +280,29 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       expect(event.fingerprint).toEqual(['mcp', 'tools/call', tool, 'tool_error', 'Error']);
     }
     expect(new Set(events.map((event) => event.tags?.['gen_ai.tool.name']))).toEqual(new Set(names));
+  });
+
+  it('reports a tool result that fails its output schema as a server bug (invalid_output)', async () => {
+    const server = observe(createExampleServer({ sdk }));
+    const outputSchema = sdk === 'v1' ? { count: z.number() } : z.object({ count: z.number() });
+    (server as unknown as OutputSchemaRegistry).registerTool(
+      'bad_output',
+      { description: 'returns the wrong shape', outputSchema },
+      async () => ({ content: [{ type: 'text', text: 'oops' }], structuredContent: { count: 'many' } }),
+    );
+    server.use(sentry());
+    const { client } = await connect(server, sdk);
+    const outcome = await client.callTool('bad_output').then(
+      (result) => result.isError,
+      () => 'rejected',
+    );
+    expect([true, 'rejected']).toContain(outcome);
+    const events = await settle(server);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.tags).toMatchObject({
+      'gen_ai.tool.name': 'bad_output',
+      'mcp.tool.error_reason': 'invalid_output',
+    });
   });
 
   it('does not report an error the handler already reported itself, but enriches that report', async () => {
