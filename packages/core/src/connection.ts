@@ -367,7 +367,7 @@ export class Connection implements SessionFacts {
   ): void {
     if (record.ended || record.responded || record.dispatched || this.closed) return;
     record.refusal = {
-      plugin: refusal.plugin ?? 'unknown',
+      plugin: refusal.plugin ?? record.aroundPlugin ?? 'unknown',
       reason: refusal.reason,
       ...(refusal.scope === undefined ? {} : { scope: refusal.scope }),
     };

@@ -1,6 +1,6 @@
 export { type FetchRouteHandler, fetchHandler } from './fetch-handler.js';
 export { type NodeRouteHandler, nodeHandler } from './node-handler.js';
-export { observe, serverFacts, sideListenerAddress } from './observe.js';
+export { flushPlugins, observe, serverFacts, sideListenerAddress } from './observe.js';
 export { currentRequest } from './request-context.js';
 export type { RouteSource } from './route-table.js';
 export type { ListenAddress } from './side-listener.js';

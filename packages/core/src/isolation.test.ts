@@ -68,6 +68,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(hooks).toEqual(
       [
         'setup',
+        'onServerClose',
         'onConnectionOpen',
         'onConnectionClose',
         'onSessionStart',

@@ -8,7 +8,14 @@ import {
 } from '@mcpscope/test-kit';
 import { describe, expect, it } from 'vitest';
 import { recordingPlugin } from '../test/recording-plugin.js';
-import { currentRequest, type McpscopePlugin, observe, type RequestFacts, serverFacts } from './index.js';
+import {
+  currentRequest,
+  flushPlugins,
+  type McpscopePlugin,
+  observe,
+  type RequestFacts,
+  serverFacts,
+} from './index.js';
 
 describe('observe', () => {
   it('returns the same instance, chains use, and is idempotent', () => {
@@ -72,6 +79,21 @@ describe('observe', () => {
     const perRequest = observe(createExampleServer({ sdk: 'v1' }), { closePlugins: false }).use(quick);
     await perRequest.close();
     expect(flushed).toBe(1);
+    await flushPlugins(perRequest);
+    expect(flushed).toBe(2);
+  });
+
+  it('tells plugins when a server closes, once', async () => {
+    const closed: boolean[] = [];
+    const server = observe(createExampleServer({ sdk: 'v2' })).use({
+      name: 'forgetful',
+      onServerClose: (facts) => closed.push(facts.closed),
+    });
+    expect(serverFacts(server)?.closed).toBe(false);
+    await connectInMemory(server, 'v2');
+    await server.close();
+    await server.close();
+    expect(closed).toEqual([true]);
   });
 });
 
@@ -144,7 +166,7 @@ describe.each(SDK_VERSIONS)('SDK %s: the contract', (sdk) => {
       outcome: 'error',
       errorCode: -32000,
       errorType: '-32000',
-      refusal: { plugin: 'unknown', reason: 'draining' },
+      refusal: { plugin: 'gate', reason: 'draining' },
     });
     expect(add).toMatchObject({ outcome: 'ok', refusal: undefined });
     expect(calls.echo).toBe(1);

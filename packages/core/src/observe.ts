@@ -41,6 +41,15 @@ export function serverFacts(server: object): ServerFacts | undefined {
   return stateOf(server);
 }
 
+/**
+ * Flushes every plugin attached to an observed server (each within `closeTimeoutMs`), whether or not
+ * `server.close()` would: for servers observed with `closePlugins: false`, and for graceful shutdown.
+ */
+export function flushPlugins(server: object): Promise<void> {
+  const state = stateOf(server);
+  return state === undefined ? Promise.resolve() : state.flush();
+}
+
 /** The address of the side listener started by `observe(server, { listen })`, once it listens. */
 export function sideListenerAddress(server: object): Promise<ListenAddress> {
   const listener = stateOf(server)?.sideListener;

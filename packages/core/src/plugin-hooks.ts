@@ -5,6 +5,7 @@
 import type { McpscopePlugin, PluginFailure, RequestFacts } from './types.js';
 
 export const HOOK_NAMES = [
+  'onServerClose',
   'onConnectionOpen',
   'onConnectionClose',
   'onSessionStart',
@@ -106,7 +107,7 @@ export function callHooks(
  */
 export function runAround(
   plugins: readonly McpscopePlugin[],
-  request: RequestFacts,
+  request: RequestFacts & { aroundPlugin: string | undefined },
   deliver: () => void,
   reporter: FailureReporter,
 ): void {
@@ -122,6 +123,8 @@ export function runAround(
       dispatched = true;
       enter(index + 1);
     };
+    // A plugin that refuses never dispatches, so no later level overwrites its name.
+    request.aroundPlugin = plugin.name;
     try {
       plugin.aroundRequest!(request, dispatch);
     } catch (error) {

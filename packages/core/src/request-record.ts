@@ -64,6 +64,8 @@ export class RequestRecord implements RequestFacts {
   /** A response was handed to the transport; the outcome is known, delivery is pending. */
   responded = false;
   endMark = 0;
+  /** The plugin whose `aroundRequest` is running (the default author of a refusal). */
+  aroundPlugin: string | undefined = undefined;
   /** Requests on the same connection that reuse this id while it is in flight (a client bug). */
   nextWithSameId: RequestRecord | undefined = undefined;
 

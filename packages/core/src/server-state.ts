@@ -50,6 +50,7 @@ export class ServerState implements ServerFacts, HandlerRecordLookup {
   private readonly listedTools = new Set<string>();
   private readonly listedPrompts = new Set<string>();
   private closing: Promise<void> | undefined = undefined;
+  closed = false;
 
   constructor(instance: object, shape: ServerShape, options: ObserveOptions) {
     this.instance = instance;
@@ -112,6 +113,7 @@ export class ServerState implements ServerFacts, HandlerRecordLookup {
     const closable = this.instance as { close(): Promise<void> };
     const originalClose = closable.close;
     closable.close = async function observedClose(this: unknown) {
+      state.markClosed();
       try {
         return await originalClose.call(this);
       } finally {
@@ -270,6 +272,23 @@ export class ServerState implements ServerFacts, HandlerRecordLookup {
 
   // ---- closing ---------------------------------------------------------------------------------------
 
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.hooks.onServerClose.length > 0)
+      callHooks(this.hooks.onServerClose, 'onServerClose', this, this.reporter);
+  }
+
+  /** Flushes every attached plugin within the time limit. */
+  flush(): Promise<void> {
+    const timeoutMs = this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    return Promise.all(
+      this.plugins
+        .filter((plugin) => typeof plugin.close === 'function')
+        .map((plugin) => closePlugin(plugin, timeoutMs, this.reporter)),
+    ).then(() => undefined);
+  }
+
   /** After the server closed: flush every plugin (each within the time limit), stop the side listener. */
   closeExtras(): Promise<void> {
     this.closing ??= this.runCloseExtras().finally(() => {
@@ -279,13 +298,8 @@ export class ServerState implements ServerFacts, HandlerRecordLookup {
   }
 
   private async runCloseExtras(): Promise<void> {
-    const timeoutMs = this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     const closing: Promise<void>[] = [];
-    if (this.options.closePlugins !== false) {
-      for (const plugin of this.plugins) {
-        if (typeof plugin.close === 'function') closing.push(closePlugin(plugin, timeoutMs, this.reporter));
-      }
-    }
+    if (this.options.closePlugins !== false) closing.push(this.flush());
     if (this.sideListener !== undefined) closing.push(this.sideListener.close());
     await Promise.all(closing);
   }

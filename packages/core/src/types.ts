@@ -194,8 +194,12 @@ export interface ServerFacts {
   /** Tool and prompt names this server has registered (or listed), for bounded metric labels. */
   isRegisteredTool(name: string): boolean;
   isRegisteredPrompt(name: string): boolean;
+  /** True once the server's `close()` was called. */
+  readonly closed: boolean;
   /** Closes the server (its transports, side listener and plugins). */
   close(): Promise<void>;
+  /** Flushes every plugin attached to this server, within the time limit, whatever `closePlugins` says. */
+  flush(): Promise<void>;
 }
 
 /** An HTTP route contributed by a plugin (`/metrics`, `/livez`, `/readyz`). */
@@ -230,6 +234,8 @@ export interface McpscopePlugin {
 
   /** Called once for each server the plugin is attached to. */
   setup?(server: ServerFacts): void;
+  /** The server's `close()` was called (before plugins are flushed): forget per-server state. */
+  onServerClose?(server: ServerFacts): void;
   onConnectionOpen?(session: SessionFacts): void;
   onConnectionClose?(session: SessionFacts): void;
   onSessionStart?(session: SessionFacts): void;
@@ -247,8 +253,8 @@ export interface McpscopePlugin {
   onServerRequestEnd?(request: ServerRequestFacts): void;
   onTransportError?(error: Error, session: SessionFacts): void;
   /**
-   * Flush pending telemetry. Called when an observed server closes; may run many times (servers built
-   * per session or per request each close) and must leave the plugin usable.
+   * Flush pending telemetry. Called when an observed server closes (and by `flushPlugins`); may run many
+   * times (servers built per session or per request each close) and must leave the plugin usable.
    */
   close?(): void | Promise<void>;
 }

@@ -82,6 +82,7 @@ export function throwingPlugin(): McpscopePlugin & { readonly calls: number } {
       return calls;
     },
     setup: fail,
+    onServerClose: fail,
     onConnectionOpen: fail,
     onConnectionClose: fail,
     onSessionStart: fail,
