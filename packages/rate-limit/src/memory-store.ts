@@ -1,17 +1,23 @@
 /**
  * The default store: counts in this process, answered synchronously. Memory stays bounded: string keys
- * live in a least-recently-used map of at most `maxKeys` per rule; connection keys live in a WeakMap
- * and go with their connection.
+ * live in a map of at most `maxKeys` per rule that drops the least recently seen key first; connection
+ * keys live in a WeakMap and go with their connection.
  */
 import { advance, type CounterState, freshState, take, waitTime } from './algorithms.js';
 import type { ClientKey, MemoryStoreOptions, RateLimitRule, RateLimitStore, StoreRefusal } from './types.js';
 
 const DEFAULT_MAX_KEYS = 10_000;
 
+interface KeyedState extends CounterState {
+  /** When the key was last (re)inserted, in insertions: how far it is from the map's recent end. */
+  order: number;
+}
+
 class RuleTable {
   shared: CounterState | undefined = undefined;
-  readonly byString = new Map<string, CounterState>();
+  readonly byString = new Map<string, KeyedState>();
   readonly byObject = new WeakMap<object, CounterState>();
+  private insertions = 0;
 
   constructor(
     private readonly rule: RateLimitRule,
@@ -32,20 +38,27 @@ class RuleTable {
     return state;
   }
 
+  /**
+   * The map's order runs from least to most recently (re)inserted. A key seen again is moved to the
+   * recent end only once it has drifted into the older half, so a busy key costs one lookup, and a key
+   * seen at least once every `maxKeys / 2` new keys is never dropped.
+   */
   private stateForString(client: string, now: number): CounterState {
     const { byString } = this;
     let state = byString.get(client);
     if (state !== undefined) {
-      // Re-inserting moves the key to the end: the map's order is least to most recently seen.
-      byString.delete(client);
-      byString.set(client, state);
+      if (this.insertions - state.order > this.maxKeys / 2) {
+        byString.delete(client);
+        state.order = ++this.insertions;
+        byString.set(client, state);
+      }
       return state;
     }
     if (byString.size >= this.maxKeys) {
       const oldest = byString.keys().next();
       if (oldest.done !== true) byString.delete(oldest.value);
     }
-    state = freshState(this.rule, now);
+    state = { ...freshState(this.rule, now), order: ++this.insertions };
     byString.set(client, state);
     return state;
   }
@@ -54,9 +67,16 @@ class RuleTable {
 /** The in-memory store, with `size` (string keys held) for checking its bound. */
 export class MemoryStore implements RateLimitStore {
   readonly maxKeys: number;
-  private readonly tables = new Map<RateLimitRule, RuleTable>();
-  /** States of the request being decided, reused across calls (the store is synchronous). */
-  private readonly pending: CounterState[] = [];
+  private readonly tables = new WeakMap<readonly RateLimitRule[], RuleTable[]>();
+  private readonly tablesByRule = new Map<RateLimitRule, RuleTable>();
+  /**
+   * The previous request's rules, client and states: the next request from the same client (every
+   * request, on a stdio server) skips every lookup. Any other request replaces them, so a key served
+   * from here cannot have been dropped meanwhile.
+   */
+  private lastRules: readonly RateLimitRule[] | undefined = undefined;
+  private lastClient: ClientKey | undefined = undefined;
+  private readonly lastStates: CounterState[] = [];
 
   constructor(options: MemoryStoreOptions = {}) {
     const { maxKeys = DEFAULT_MAX_KEYS } = options;
@@ -66,11 +86,12 @@ export class MemoryStore implements RateLimitStore {
     this.maxKeys = maxKeys;
   }
 
-  /** Client keys held across all rules (string keys and shared counts; connection keys are not counted). */
+  /** Keys held across all rules (string keys and shared counts; connection keys are not counted). */
   get size(): number {
     let size = 0;
-    for (const table of this.tables.values())
+    for (const table of this.tablesByRule.values()) {
       size += table.byString.size + (table.shared === undefined ? 0 : 1);
+    }
     return size;
   }
 
@@ -79,28 +100,44 @@ export class MemoryStore implements RateLimitStore {
     client: ClientKey | undefined,
     now: number,
   ): StoreRefusal | undefined {
-    const { pending } = this;
+    const states = this.lastStates;
+    if (rules !== this.lastRules || client !== this.lastClient) {
+      const tables = this.tablesFor(rules);
+      for (let index = 0; index < rules.length; index++) states[index] = tables[index]!.stateFor(client, now);
+      this.lastRules = rules;
+      this.lastClient = client;
+    }
     let refusedRule = -1;
     let retryAfterMs = 0;
     for (let index = 0; index < rules.length; index++) {
       const rule = rules[index]!;
-      let table = this.tables.get(rule);
-      if (table === undefined) {
-        table = new RuleTable(rule, this.maxKeys);
-        this.tables.set(rule, table);
-      }
-      const state = table.stateFor(client, now);
+      const state = states[index]!;
       advance(rule, state, now);
       const wait = waitTime(rule, state, now);
       if (wait > retryAfterMs) {
         retryAfterMs = wait;
         refusedRule = index;
       }
-      pending[index] = state;
     }
     if (refusedRule >= 0) return { rule: refusedRule, retryAfterMs };
-    for (let index = 0; index < rules.length; index++) take(rules[index]!, pending[index]!);
+    for (let index = 0; index < rules.length; index++) take(rules[index]!, states[index]!);
     return undefined;
+  }
+
+  private tablesFor(rules: readonly RateLimitRule[]): RuleTable[] {
+    let tables = this.tables.get(rules);
+    if (tables === undefined) {
+      tables = rules.map((rule) => {
+        let table = this.tablesByRule.get(rule);
+        if (table === undefined) {
+          table = new RuleTable(rule, this.maxKeys);
+          this.tablesByRule.set(rule, table);
+        }
+        return table;
+      });
+      this.tables.set(rules, tables);
+    }
+    return tables;
   }
 }
 

@@ -1,52 +1,64 @@
-/** Allowed and refused counts of the last 60 seconds, one slot per second, for the refusal rate. */
+/**
+ * Allowed and refused counts of the last 60 seconds, one slot per second, for the refusal rate. The
+ * current second is counted in two plain fields; it moves into its slot when the second is over.
+ */
 
 export const RECENT_SECONDS = 60;
 
 export class RecentCounts {
-  private readonly allowed = new Float64Array(RECENT_SECONDS);
-  private readonly refused = new Float64Array(RECENT_SECONDS);
-  /** The second (since the epoch) of the newest slot. */
+  private readonly allowedSlots = new Float64Array(RECENT_SECONDS);
+  private readonly refusedSlots = new Float64Array(RECENT_SECONDS);
+  /** The current second (since the epoch), the time it ends, and its counts so far. */
   private second = Number.NEGATIVE_INFINITY;
+  private secondEnds = Number.NEGATIVE_INFINITY;
+  private allowed = 0;
+  private refused = 0;
 
   record(now: number, refused: boolean): void {
-    const slot = this.slotFor(now);
-    if (refused) this.refused[slot]!++;
-    else this.allowed[slot]!++;
+    if (now >= this.secondEnds) this.rotate(now);
+    if (refused) this.refused++;
+    else this.allowed++;
   }
 
   /** Totals over the last `windowMs` (whole seconds, 1 to 60), ending now. */
   totals(now: number, windowMs: number): { allowed: number; refused: number } {
-    this.slotFor(now);
+    if (now >= this.secondEnds) this.rotate(now);
     const seconds = Math.min(RECENT_SECONDS, Math.max(1, Math.round(windowMs / 1000)));
-    let allowed = 0;
-    let refused = 0;
-    for (let back = 0; back < seconds; back++) {
-      const slot = (((this.second - back) % RECENT_SECONDS) + RECENT_SECONDS) % RECENT_SECONDS;
-      allowed += this.allowed[slot]!;
-      refused += this.refused[slot]!;
+    let { allowed, refused } = this;
+    for (let back = 1; back < seconds; back++) {
+      const slot = slotOf(this.second - back);
+      allowed += this.allowedSlots[slot]!;
+      refused += this.refusedSlots[slot]!;
     }
     return { allowed, refused };
   }
 
-  private slotFor(now: number): number {
+  /** Files the finished second into its slot and clears the slots of seconds without requests. */
+  private rotate(now: number): void {
     const second = Math.floor(now / 1000);
-    if (second > this.second) this.rotate(second);
-    return ((this.second % RECENT_SECONDS) + RECENT_SECONDS) % RECENT_SECONDS;
-  }
-
-  /** Clears the slots of the seconds that passed without a request. */
-  private rotate(second: number): void {
+    if (Number.isFinite(this.second)) {
+      const slot = slotOf(this.second);
+      this.allowedSlots[slot] = this.allowed;
+      this.refusedSlots[slot] = this.refused;
+    }
     const passed = second - this.second;
     if (passed >= RECENT_SECONDS) {
-      this.allowed.fill(0);
-      this.refused.fill(0);
+      this.allowedSlots.fill(0);
+      this.refusedSlots.fill(0);
     } else {
-      for (let step = 1; step <= passed; step++) {
-        const slot = (((this.second + step) % RECENT_SECONDS) + RECENT_SECONDS) % RECENT_SECONDS;
-        this.allowed[slot] = 0;
-        this.refused[slot] = 0;
+      for (let step = 1; step < passed; step++) {
+        const slot = slotOf(this.second + step);
+        this.allowedSlots[slot] = 0;
+        this.refusedSlots[slot] = 0;
       }
     }
     this.second = second;
+    this.secondEnds = (second + 1) * 1000;
+    this.allowed = 0;
+    this.refused = 0;
   }
+}
+
+function slotOf(second: number): number {
+  return ((second % RECENT_SECONDS) + RECENT_SECONDS) % RECENT_SECONDS;
 }
