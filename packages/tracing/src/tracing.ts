@@ -99,6 +99,7 @@ export function tracing(options: TracingOptions = {}): McpscopePlugin {
     notificationSpans = false,
     callerErrors = 'error',
     sentry = 'auto',
+    flushOnClose = true,
   } = options;
   const tracer = tracerSource(tracerProvider);
   const payloads = toolPayloadRecorder(options);
@@ -125,6 +126,12 @@ export function tracing(options: TracingOptions = {}): McpscopePlugin {
 
   return {
     name: 'tracing',
+
+    async close() {
+      if (!flushOnClose) return;
+      const provider = effectiveProvider(tracerProvider) as { forceFlush?: () => Promise<void> };
+      if (typeof provider.forceFlush === 'function') await provider.forceFlush();
+    },
 
     onConnectionOpen(session) {
       if (!defersToSentry(sentry, session.server.instance, () => effectiveProvider(tracerProvider))) return;

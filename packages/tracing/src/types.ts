@@ -58,6 +58,11 @@ export interface TracingOptions extends TracingSharedOptions {
   readonly callerErrors?: 'error' | 'unset';
   /** Behaviour when Sentry's MCP instrumentation also wraps the server. Default `'auto'`. */
   readonly sentry?: SentryCoexistence;
+  /**
+   * When the observed server closes (and at graceful shutdown), ask the tracer provider to export the
+   * spans it holds (`forceFlush`, never `shutdown`: the provider stays usable). Default `true`.
+   */
+  readonly flushOnClose?: boolean;
 }
 
 export interface ClientTracingOptions extends TracingSharedOptions {
