@@ -1,5 +1,5 @@
 /** An observed example server with a limiter, a recorder of ended requests, and handler counts. */
-import { observe, type PluginFailure, type RequestFacts } from '@mcpscope/core';
+import { type McpscopePlugin, observe, type PluginFailure, type RequestFacts } from '@mcpscope/core';
 import {
   type ClientIdentity,
   connectInMemory,
@@ -21,7 +21,7 @@ export interface Observed {
   close(): Promise<void>;
 }
 
-export function observed(sdk: SdkVersion, limiter: RateLimiter): Observed {
+export function observed(sdk: SdkVersion, limiter: RateLimiter, ...others: McpscopePlugin[]): Observed {
   const calls = new HandlerCalls();
   const ended: RequestFacts[] = [];
   const failures: PluginFailure[] = [];
@@ -36,11 +36,15 @@ export function observed(sdk: SdkVersion, limiter: RateLimiter): Observed {
       // One server per connection, as with stateful HTTP; the limiter is shared by all of them.
       const server = observe(createExampleServer({ sdk, calls }), {
         onPluginError: (failure) => void failures.push(failure),
-      }).use(limiter, {
-        name: 'recorder',
-        onRequestStart: () => void started++,
-        onRequestEnd: (request) => void ended.push(request),
-      });
+      }).use(
+        limiter,
+        {
+          name: 'recorder',
+          onRequestStart: () => void started++,
+          onRequestEnd: (request) => void ended.push(request),
+        },
+        ...others,
+      );
       servers.push(server);
       const client = await connectInMemory(server, sdk, identity);
       clients.push(client);
