@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SDK_VERSIONS, type StdioChild, spawnStdioServer, waitFor } from '@mcpscope/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -156,7 +157,10 @@ describe.skipIf(SKIP_REDIS)('redis store', () => {
     expect(bucketTtl).toBeLessThanOrEqual(10_000);
     expect(await store.consume([window!], 'a', 0)).toBeUndefined();
     // One request of two used: full again in 30 s (60 s / 2).
-    const windowTtl = await admin.pttl('time:client:token-bucket|a');
+    // The client key is stored hashed, never in clear.
+    const hashed = createHash('sha256').update('a').digest('base64url');
+    expect(await admin.keys('time:client:*')).toEqual([`time:client:token-bucket|${hashed}`]);
+    const windowTtl = await admin.pttl(`time:client:token-bucket|${hashed}`);
     expect(windowTtl).toBeGreaterThan(29_000);
     expect(windowTtl).toBeLessThanOrEqual(30_000);
   });

@@ -4,7 +4,7 @@
  * fails at once for `retryIntervalMs`, then lets one call try Redis again, so an outage costs no
  * per-request timeouts.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ALGORITHM_CODES, RATE_LIMIT_SCRIPT, RATE_LIMIT_SCRIPT_SHA1 } from './redis-script.js';
 import type {
   ClientKey,
@@ -130,8 +130,12 @@ export class RedisStore implements RateLimitStore {
     });
   }
 
+  /**
+   * Keys hold a hash of the client key: session ids and principals never sit in Redis in clear, and a
+   * key function returning long strings cannot make long keys.
+   */
   private nameOf(client: ClientKey): string {
-    if (typeof client === 'string') return client;
+    if (typeof client === 'string') return createHash('sha256').update(client).digest('base64url');
     let name = this.connectionNames.get(client);
     if (name === undefined) {
       name = `connection:${this.processName}:${++this.connectionCount}`;

@@ -10,7 +10,7 @@ export const SKIP_REDIS = process.env.MCPSCOPE_SKIP_REDIS === '1';
 
 function redisServerPath(): string {
   try {
-    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
+    return execFileSync('/bin/sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
   } catch {
     throw new Error(
       'redis-server is not installed: the Redis store tests need it (apt-get install -y redis-server). ' +
