@@ -3,6 +3,7 @@
  * (sync or async, buffered or not), pino.multistream, transports (thread-stream) and Node streams.
  */
 import pino, { type Logger } from 'pino';
+import { hasFailed } from './destination-errors.js';
 
 const SETTLE_POLL_MS = 20;
 /** A destination that stays busy longer than this is given up on (core also limits `close`). */
@@ -33,8 +34,10 @@ function callFlush(stream: FlushableStream): Promise<void> {
 }
 
 function isBusy(stream: FlushableStream): boolean {
+  // A destination that failed (EPIPE) keeps its unwritten bytes forever: waiting would only time out.
   return (
     stream.destroyed !== true &&
+    !hasFailed(stream) &&
     (stream._writing === true || (stream._len ?? 0) > 0 || (stream.writableLength ?? 0) > 0)
   );
 }

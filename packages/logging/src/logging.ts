@@ -1,6 +1,7 @@
 import type { RequestFacts, SessionFacts } from '@mcpscope/core';
 import { ClientNotifications } from './client-notifications.js';
 import { createDefaultLogger } from './default-logger.js';
+import { watchDestinations } from './destination-errors.js';
 import { describeRequest, requestLevel, requestLine, roundMs } from './fields.js';
 import { flushLogger } from './flush.js';
 import { LoggerScope } from './logger-scope.js';
@@ -33,6 +34,7 @@ export function logging(options: LoggingOptions = {}): LoggingPlugin {
     clientNotifications = false,
     requestLogger = true,
   } = options;
+  watchDestinations(logger);
   const rules = compileRedaction(redact, maxValueLength);
   const notifications =
     clientNotifications === false

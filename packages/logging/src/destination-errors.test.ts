@@ -1,0 +1,111 @@
+import { EventEmitter } from 'node:events';
+import { observe } from '@mcpscope/core';
+import { connectInMemory, createExampleServer, SDK_VERSIONS } from '@mcpscope/test-kit';
+import pino, { type DestinationStream } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { closedPipe } from '../test/closed-pipe.js';
+import { watchDestinations } from './destination-errors.js';
+import { logging } from './index.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()!();
+  vi.restoreAllMocks();
+});
+
+/** What the plugin writes to stderr (lines starting `[mcpscope]`). */
+function captureReports(): () => string[] {
+  const written: string[] = [];
+  const original = process.stderr.write.bind(process.stderr);
+  vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    written.push(String(chunk));
+    return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stderr.write);
+  return () =>
+    written
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('[mcpscope]'));
+}
+
+type Destination =
+  | 'a Node stream'
+  | 'pino.destination (sync)'
+  | 'pino.destination (async)'
+  | 'pino.multistream';
+
+async function brokenDestination(kind: Destination): Promise<DestinationStream> {
+  const pipe = await closedPipe();
+  cleanups.push(() => pipe.close());
+  switch (kind) {
+    case 'a Node stream':
+      return pipe.stream;
+    case 'pino.destination (sync)':
+      return pino.destination({ dest: pipe.fd, sync: true });
+    case 'pino.destination (async)':
+      return pino.destination({ dest: pipe.fd, sync: false });
+    case 'pino.multistream':
+      return pino.multistream([{ stream: { write: () => undefined } }, { stream: pipe.stream }]);
+  }
+}
+
+describe.each(SDK_VERSIONS)('a log destination whose reader is gone (EPIPE), SDK %s', (sdk) => {
+  it.each<Destination>([
+    'a Node stream',
+    'pino.destination (sync)',
+    'pino.destination (async)',
+    'pino.multistream',
+  ])(
+    'through %s: every call is answered, the failure is reported once on stderr, nothing is thrown',
+    async (kind) => {
+      const reports = captureReports();
+      const destination = await brokenDestination(kind);
+      const server = observe(createExampleServer({ sdk })).use(logging({ logger: pino({}, destination) }));
+      const client = await connectInMemory(server, sdk);
+      for (let call = 0; call < 20; call++) {
+        const result = await client.callTool('echo', { text: `call ${call}` });
+        expect(result.content).toEqual([{ type: 'text', text: `call ${call}` }]);
+      }
+      // The failure surfaces asynchronously: wait for the one report, then let more writes fail.
+      await vi.waitFor(() => expect(reports()).toHaveLength(1), { timeout: 5_000 });
+      for (let call = 0; call < 20; call++) await client.callTool('echo', { text: 'more' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(reports()).toHaveLength(1);
+      expect(reports()[0]).toMatch(/^\[mcpscope\] @mcpscope\/logging: the log destination failed \(.*EPIPE/);
+      await client.close();
+      // Closing flushes the logger: it must not wait on the dead destination (core would report a
+      // close that did not finish within its time limit).
+      await server.close();
+      expect(reports()).toHaveLength(1);
+    },
+  );
+});
+
+describe('watching destinations', () => {
+  it('listens once per destination however many plugins share the logger', () => {
+    const destination = Object.assign(new EventEmitter(), { write: () => true });
+    const logger = pino({}, destination);
+    const reported: unknown[] = [];
+    watchDestinations(logger, (error) => reported.push(error));
+    watchDestinations(logger, (error) => reported.push(error));
+    expect(destination.listenerCount('error')).toBe(1);
+    destination.emit('error', new Error('disk full'));
+    destination.emit('error', new Error('disk still full'));
+    expect(reported).toHaveLength(1);
+  });
+
+  it('does not report a failing stderr to stderr', () => {
+    const destination = Object.assign(new EventEmitter(), { write: () => true, fd: 2 });
+    const reported: unknown[] = [];
+    watchDestinations(pino({}, destination), (error) => reported.push(error));
+    destination.emit('error', new Error('EPIPE'));
+    expect(reported).toEqual([]);
+  });
+
+  it('leaves destinations that are not event emitters alone', () => {
+    const reported: unknown[] = [];
+    expect(() =>
+      watchDestinations(pino({ write: () => undefined }), (error) => reported.push(error)),
+    ).not.toThrow();
+  });
+});
