@@ -9,6 +9,7 @@ import {
   isCapturedBySentry,
   isInstrumentedBySentry,
 } from './capture-policy.js';
+import { reportDeliveryFailure, watchDelivery } from './delivery.js';
 import { JsonRpcError, McpToolError } from './errors.js';
 import { createEventProcessor, OWN_CAPTURE, type ScopeLink } from './event-enrichment.js';
 import { activeOpenTelemetryTraceHeader } from './open-telemetry.js';
@@ -73,6 +74,7 @@ export function sentry(options: SentryPluginOptions = {}): McpscopePlugin {
     if (!enrichedClients.has(client)) {
       enrichedClients.add(client);
       client.addEventProcessor(processor);
+      watchDelivery(client);
     }
     lastClient = client;
     return client;
@@ -211,8 +213,15 @@ export function sentry(options: SentryPluginOptions = {}): McpscopePlugin {
     },
 
     async close() {
-      if (Sentry.getClient() === undefined) return;
-      await Sentry.flush(flushTimeoutMs);
+      const client = Sentry.getClient();
+      if (client === undefined) return;
+      const flushed = await Sentry.flush(flushTimeoutMs);
+      if (!flushed && client.getDsn() !== undefined) {
+        reportDeliveryFailure(
+          client,
+          `events were still being sent when the ${flushTimeoutMs} ms flush limit passed`,
+        );
+      }
     },
   };
 }
