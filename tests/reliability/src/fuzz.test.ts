@@ -5,7 +5,7 @@
  * ran as often, and nothing stays in flight: not in core, not in the metrics gauges, not in health,
  * not as an open span; every request got one log line, one histogram count and one span.
  */
-import { serverFacts } from '@mcpscope/core';
+import { type RequestFacts, serverFacts } from '@mcpscope/core';
 import { sentry } from '@mcpscope/sentry';
 import {
   connectRaw,
@@ -62,6 +62,35 @@ const canonical = (messages: readonly unknown[]): string[] =>
   messages.map((message) => JSON.stringify(message)).sort();
 
 const isSentinelAnswer = (message: unknown): boolean => (message as { id?: unknown } | null)?.id === SENTINEL;
+
+/** Ids sent more than once in a case: core cannot tell their responses apart (see the core requests). */
+function reusedIds(lines: readonly string[]): Set<unknown> {
+  const seen = new Set<unknown>();
+  const reused = new Set<unknown>();
+  for (const line of lines) {
+    const message = JSON.parse(line) as { id?: unknown } | null;
+    if (typeof message !== 'object' || message === null || !('id' in message)) continue;
+    if (seen.has(message.id)) reused.add(message.id);
+    seen.add(message.id);
+  }
+  return reused;
+}
+
+/** The facts of a request agree with themselves: an outcome and the fields that go with it. */
+function consistency(request: RequestFacts): string | undefined {
+  const { outcome, toolErrorReason, errorType, errorCode } = request;
+  if (outcome === 'ok' && (toolErrorReason !== undefined || errorType !== undefined))
+    return 'ok with an error';
+  if (outcome === 'tool_error' && (toolErrorReason === undefined || errorType !== 'tool_error')) {
+    return 'tool_error without its reason';
+  }
+  if (outcome === 'error' && (errorCode === undefined || errorType !== String(errorCode))) {
+    return 'error without its code';
+  }
+  if ((outcome === 'cancelled' || outcome === 'closed') && errorType !== undefined)
+    return 'ended with an error';
+  return undefined;
+}
 
 async function sendAll(connection: RawConnection, lines: readonly string[]): Promise<void> {
   for (const line of lines) await connection.send(JSON.parse(line)).catch(() => undefined);
@@ -120,6 +149,12 @@ async function runCase(sdk: SdkVersion, lines: readonly string[]): Promise<void>
   expect(await operationCount(stack.registry)).toBe(ended);
   expect(otel.counter.open).toBe(spansOpenBefore);
   expect(otel.spans().filter((span) => span.kind === SpanKind.SERVER)).toHaveLength(ended);
+  const reused = reusedIds(lines);
+  const inconsistent = stack.recorder.ended
+    .filter((request) => !reused.has(request.id))
+    .map((request) => ({ method: request.method, outcome: request.outcome, problem: consistency(request) }))
+    .filter(({ problem }) => problem !== undefined);
+  expect(inconsistent).toEqual([]);
   const requestLines = stack.log.lines().filter((line) => 'mcp.request.outcome' in line);
   expect(requestLines).toHaveLength(ended);
   expect(stack.failures).toEqual([]);
