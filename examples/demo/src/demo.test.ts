@@ -28,7 +28,7 @@ describe('the demo (the README’s first command)', () => {
     expect(output).toMatch(/get_forecast\s+107\s+6%.*invalid_arguments ×6/);
     expect(output).toMatch(/slow_report\s+5\s+60%.*cancelled ×3/);
     expect(output).toContain('refused by plugins: get_alerts 5 (rate-limit: rate_limited, per tool)');
-    expect(output).toContain('sessions ended: 4; requests in flight now: 0');
+    expect(output).toContain('sessions ended: 5; requests in flight now: 0');
     expect(output).toContain('status: pass');
     expect(output).toContain('the example exited with code 0');
     // The trace crosses the client, the server and the tool's upstream call.

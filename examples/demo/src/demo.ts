@@ -42,7 +42,9 @@ const example = await startExample({
 out(`  server: ${example.url.href}   metrics and probes: ${example.baseUrl}/metrics, /readyz`);
 
 // ---- workload ---------------------------------------------------------------------------------------
-heading('Workload: 3 clients, 8 calls in flight each, then a burst of 40 concurrent calls');
+heading(
+  'Workload: a visitor lists the tools; 3 clients with 8 calls in flight each; a burst of 40 concurrent calls',
+);
 let lastShown = 0;
 const report = await runWorkload(example.url, {
   onProgress(done, total) {

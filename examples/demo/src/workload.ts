@@ -96,19 +96,31 @@ export async function connectClient(
   };
 }
 
-/** Runs the workload: three sessions, eight calls in flight each, then a burst of 40 concurrent calls. */
+/**
+ * Runs the workload: a short visit (list the tools, leave), then three sessions with eight calls in flight
+ * each, then a burst of 40 concurrent calls.
+ */
 export async function runWorkload(url: URL, options: WorkloadOptions = {}): Promise<WorkloadReport> {
   const calls = plannedCalls();
   const burst = Array.from({ length: 40 }, (_, index) =>
     tool('get_forecast', { city: CITIES[index % CITIES.length]!, days: 2 }),
   );
-  const total = calls.length + burst.length;
+  const total = calls.length + burst.length + 1;
   let done = 0;
   let rejected = 0;
   const settle = async (call: Call, client: Client) => {
     await call(client).catch(() => rejected++);
     options.onProgress?.(++done, total);
   };
+  // A client that only looks around: it lists the tools and leaves.
+  const visitor = await connectClient(
+    url,
+    { name: 'mcp-inspector', version: '0.16.1' },
+    options.prepareClient,
+  );
+  await visitor.client.listTools();
+  await visitor.close();
+  options.onProgress?.(++done, total);
   const sessions = await Promise.all(
     CLIENTS.map((identity) => connectClient(url, identity, options.prepareClient)),
   );
@@ -122,5 +134,5 @@ export async function runWorkload(url: URL, options: WorkloadOptions = {}): Prom
   );
   await Promise.all(burst.map((call, index) => settle(call, sessions[index % sessions.length]!.client)));
   await Promise.all(sessions.map((session) => session.close()));
-  return { calls: total, answered: total - rejected, rejected, sessions: sessions.length };
+  return { calls: total, answered: total - rejected, rejected, sessions: sessions.length + 1 };
 }
