@@ -17,11 +17,12 @@ export class BrokenRegistry extends Registry {
   override registerMetric(metric: Parameters<Registry['registerMetric']>[0]): void {
     super.registerMetric(metric);
     const target = metric as unknown as Record<string, unknown>;
+    const name = String(target.name);
     for (const method of METRIC_METHODS) {
       const original = target[method];
       if (typeof original !== 'function') continue;
       target[method] = (...args: unknown[]) => {
-        if (this.broken) throw new Error(`metric ${metric.name} is broken`);
+        if (this.broken) throw new Error(`metric ${name} is broken`);
         return (original as (...args: unknown[]) => unknown).apply(metric, args);
       };
     }
