@@ -26,7 +26,9 @@ describe('the SDK 2.x example', () => {
     const legacy = await connect(false);
     const forecast = await modern.callTool({ name: 'get_forecast', arguments: { city: 'Lisbon', days: 1 } });
     expect(forecast.content).toEqual([{ type: 'text', text: 'Lisbon: day 1 16°C' }]);
-    expect((await legacy.callTool({ name: 'radar_image', arguments: { station: 'LIS' } })).isError).toBe(true);
+    expect((await legacy.callTool({ name: 'radar_image', arguments: { station: 'LIS' } })).isError).toBe(
+      true,
+    );
     await expect(modern.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toThrow();
     await modern.close();
     await legacy.close();
@@ -35,11 +37,19 @@ describe('the SDK 2.x example', () => {
     const count = (filter: string[]) =>
       metrics
         .split('\n')
-        .filter((line) => line.startsWith('mcp_server_operation_duration_seconds_count') && filter.every((part) => line.includes(part)))
+        .filter(
+          (line) =>
+            line.startsWith('mcp_server_operation_duration_seconds_count') &&
+            filter.every((part) => line.includes(part)),
+        )
         .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-    expect(count(['gen_ai_tool_name="get_forecast"', 'mcp_protocol_version="2026-07-28"', 'outcome="ok"'])).toBe(1);
+    expect(
+      count(['gen_ai_tool_name="get_forecast"', 'mcp_protocol_version="2026-07-28"', 'outcome="ok"']),
+    ).toBe(1);
     expect(count(['gen_ai_tool_name="radar_image"', 'tool_error_reason="handler_threw"'])).toBe(1);
-    expect(count(['gen_ai_tool_name="_OTHER"', 'error_type="-32602"', 'tool_error_reason="unknown_tool"'])).toBe(1);
+    expect(
+      count(['gen_ai_tool_name="_OTHER"', 'error_type="-32602"', 'tool_error_reason="unknown_tool"']),
+    ).toBe(1);
     expect(count(['mcp_method_name="tools/call"'])).toBe(3);
     expect((await fetch(`${running.baseUrl}/readyz`)).status).toBe(200);
   });

@@ -23,6 +23,7 @@ const text = (value: string) => ({ content: [{ type: 'text' as const, text: valu
 export function createWeatherServer(): McpServer {
   const server = new McpServer({ name: 'weather', version: '1.0.0' }, { capabilities: { logging: {} } });
 
+  // #region get-logger
   server.registerTool(
     'get_forecast',
     {
@@ -34,6 +35,7 @@ export function createWeatherServer(): McpServer {
       return text(await fetchForecast(city, days));
     },
   );
+  // #endregion get-logger
 
   server.registerTool(
     'get_alerts',
