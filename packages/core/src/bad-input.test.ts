@@ -106,6 +106,49 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(seventeen).toHaveLength(2);
   });
 
+  it.each([false, true])(
+    'gives two in-flight requests that share an id their own facts (request context: %s)',
+    async (requestContext) => {
+      const recorder = recordingPlugin();
+      const server = observe(createExampleServer({ sdk }), { requestContext }).use(recorder);
+      const connection = await connectRaw(server, sdk);
+      await connection.send(JSON.parse(JSON.stringify(initialize)));
+      await connection.send(initialized);
+      await connection.send(call(3, 'slow', { ms: 50 }));
+      await connection.send(call(3, 'fail'));
+      await connection.send({ jsonrpc: '2.0', id: 3, method: 'ping' });
+      await waitFor(() => recorder.ended.length === 4, 'four requests to end');
+      const ended = recorder.ended
+        .slice(1)
+        .sort((a, b) => `${a.method}${a.target}`.localeCompare(`${b.method}${b.target}`));
+      const facts = ended.map((request) => ({
+        method: request.method,
+        target: request.target,
+        outcome: request.outcome,
+        reason: request.toolErrorReason,
+        result: request.outcome === 'ok' ? JSON.stringify(request.result) : undefined,
+      }));
+      expect(facts).toEqual([
+        { method: 'ping', target: undefined, outcome: 'ok', reason: undefined, result: '{}' },
+        {
+          method: 'tools/call',
+          target: 'fail',
+          outcome: 'tool_error',
+          reason: 'handler_threw',
+          result: undefined,
+        },
+        {
+          method: 'tools/call',
+          target: 'slow',
+          outcome: 'ok',
+          reason: undefined,
+          result: JSON.stringify({ content: [{ type: 'text', text: 'slept 50' }] }),
+        },
+      ]);
+      await connection.close();
+    },
+  );
+
   it('answers malformed bytes on stdio exactly as the bare server', async () => {
     const chunks = [
       `${JSON.stringify(initialize)}\n`,

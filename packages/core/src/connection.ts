@@ -4,7 +4,7 @@
  */
 import { capString, classifyMessage, isObject, type JsonObject } from './json-rpc.js';
 import { callHooks } from './plugin-hooks.js';
-import { runInRequestContext } from './request-context.js';
+import { currentRequest, runInRequestContext } from './request-context.js';
 import { RequestRecord, ServerRequestRecord } from './request-record.js';
 import {
   networkTransportOf,
@@ -141,8 +141,10 @@ export class Connection implements SessionFacts {
     record.dispatched = true;
     const controllers = this.server.protocol._requestHandlerAbortControllers;
     const before = controllers?.get(record.id);
-    if (this.server.contextual) runInRequestContext(record, this.protocolOnMessage, message, extra);
-    else this.protocolOnMessage(message, extra);
+    // A reused id is told apart by the async context its response is sent in (see `answer`).
+    if (this.server.contextual || record.duplicateId) {
+      runInRequestContext(record, this.protocolOnMessage, message, extra);
+    } else this.protocolOnMessage(message, extra);
     // The SDK accepted the message as a request if it answered at once or registered a handler run.
     // Anything else means it dropped the message: end the record so nothing stays in flight.
     if (record.responded || record.ended || controllers === undefined) return;
@@ -174,6 +176,7 @@ export class Connection implements SessionFacts {
       let last = existing;
       while (last.nextWithSameId !== undefined) last = last.nextWithSameId;
       last.nextWithSameId = record;
+      record.duplicateId = true;
     }
     this.server.inFlightCount++;
   }
@@ -254,9 +257,30 @@ export class Connection implements SessionFacts {
     return sending;
   }
 
+  /**
+   * The open request a response belongs to. With a reused id, the response is sent in the async context
+   * of the request that produced it: a duplicate ran in its own context, the first one did not.
+   */
+  private responseOwner(id: unknown): RequestRecord | undefined {
+    const oldest = this.findOpenRequest(id);
+    if (oldest?.nextWithSameId === undefined) return oldest;
+    const current = currentRequest();
+    let firstPlain: RequestRecord | undefined;
+    for (
+      let record: RequestRecord | undefined = oldest;
+      record !== undefined;
+      record = record.nextWithSameId
+    ) {
+      if (record.responded) continue;
+      if (record === current) return record;
+      if (!record.duplicateId) firstPlain ??= record;
+    }
+    return firstPlain ?? oldest;
+  }
+
   /** Records a response leaving for the client; the record ends once the transport delivered it. */
   private answer(message: JsonObject): RequestRecord | undefined {
-    const record = this.findOpenRequest(message.id);
+    const record = this.responseOwner(message.id);
     if (record === undefined || record.ended) return undefined;
     record.respondWith(message);
     if (record.outcome === 'ok') {

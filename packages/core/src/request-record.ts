@@ -68,6 +68,8 @@ export class RequestRecord implements RequestFacts {
   aroundPlugin: string | undefined = undefined;
   /** Requests on the same connection that reuse this id while it is in flight (a client bug). */
   nextWithSameId: RequestRecord | undefined = undefined;
+  /** Arrived while another request with its id was in flight: dispatched in its own async context. */
+  duplicateId = false;
 
   constructor(session: Connection, message: JsonObject) {
     this.session = session;
