@@ -208,6 +208,10 @@ export function health(options: HealthOptions = {}): HealthPlugin {
       tracker.opened(session);
       if (session.transport === 'stdio') watchStdin();
     },
+    onServerClose(server) {
+      tracker.serverClosed(server);
+    },
+
     onConnectionClose(session) {
       tracker.closed(session);
     },

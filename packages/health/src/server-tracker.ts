@@ -23,6 +23,11 @@ export class ServerTracker {
     if (session.transport === 'streamable-http' || session.transport === 'sse') this.sawHttp = true;
   }
 
+  /** The server's close() was called: it holds nothing the drain must wait for or close. */
+  serverClosed(server: ServerFacts): void {
+    this.servers.delete(server);
+  }
+
   closed(session: SessionFacts): void {
     this.openConnections = Math.max(0, this.openConnections - 1);
     if (!session.server.connected) this.servers.delete(session.server);
@@ -41,16 +46,20 @@ export class ServerTracker {
     return this.last !== undefined && !this.sawHttp;
   }
 
-  /** Closes every live server (and the last attached one): transports close, core flushes every plugin. */
-  closeAll(onError: (error: unknown) => void): Promise<void> {
-    const targets = new Set(this.servers);
-    if (this.last !== undefined) targets.add(this.last);
-    return Promise.all(
-      [...targets].map((server) =>
+  /**
+   * Closes every live server, then flushes every plugin once (through the last attached server), also
+   * for servers observed with `closePlugins: false` (servers built per request).
+   */
+  async closeAll(onError: (error: unknown) => void): Promise<void> {
+    await Promise.all(
+      [...this.servers].map((server) =>
         Promise.resolve()
           .then(() => server.close())
           .catch(onError),
       ),
-    ).then(() => undefined);
+    );
+    await Promise.resolve()
+      .then(() => this.last?.flush())
+      .catch(onError);
   }
 }

@@ -104,6 +104,25 @@ describe.each(SDK_VERSIONS)('SDK %s: shutdown() without exiting', (sdk) => {
     expect(await Promise.all(slow)).toEqual(['failed', 'failed', 'failed']);
   });
 
+  it('flushes the plugins of servers observed with closePlugins: false (servers built per request)', async () => {
+    const probes = health({ shutdown: { signals: [], stdin: false, exit: false }, log: () => undefined });
+    cleanups.push(() => probes.dispose());
+    let flushes = 0;
+    const flushed: McpscopePlugin = { name: 'flushed', close: () => void flushes++ };
+    const http = await startHttpServer({
+      sdk,
+      mode: 'stateless',
+      createServer: () => observe(createExampleServer({ sdk }), { closePlugins: false }).use(probes, flushed),
+    });
+    cleanups.push(() => http.close());
+    const client = await connectHttp(sdk, http.url);
+    cleanups.push(() => client.close().catch(() => undefined));
+    await client.callTool('echo', { text: 'x' });
+    expect(flushes).toBe(0);
+    expect((await probes.shutdown()).exitCode).toBe(0);
+    expect(flushes).toBe(1);
+  });
+
   it('runs onShutdown after the servers closed, with the result', async () => {
     const seen: unknown[] = [];
     const { probes } = await start({
