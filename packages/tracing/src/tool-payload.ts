@@ -13,8 +13,13 @@ export const DEFAULT_MAX_TOOL_PAYLOAD_LENGTH = 4096;
 const SECRET_KEY =
   /^(?:pass(?:word|wd|phrase)?|secret|client[-_]?secret|(?:access|refresh|id|auth|bearer|session)?[-_]?token|api[-_]?key|authorization|proxy[-_]?authorization|cookie|set[-_]?cookie|private[-_]?key|credentials?)$/i;
 
+/** Whether an object key names a secret (`password`, `apiKey`, `access_token`, ...). */
+export function isSecretKey(key: string): boolean {
+  return key !== '' && SECRET_KEY.test(key);
+}
+
 function maskSecrets(key: string, value: unknown): unknown {
-  return key !== '' && SECRET_KEY.test(key) ? REDACTED : value;
+  return isSecretKey(key) ? REDACTED : value;
 }
 
 function cap(text: string, maxLength: number): string {

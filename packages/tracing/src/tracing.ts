@@ -36,6 +36,7 @@ import {
   spanNameOf,
 } from './attributes.js';
 import { recordOutcome } from './outcome.js';
+import { privateError } from './private-error.js';
 import { defersToSentry } from './sentry-detection.js';
 import { isTraced, startInboundSpan } from './span-context.js';
 import { toolPayloadRecorder } from './tool-payload.js';
@@ -190,7 +191,8 @@ export function tracing(options: TracingOptions = {}): McpscopePlugin {
           span.setAttribute(ATTR_MCP_REFUSAL_REASON, request.refusal.reason);
           span.setAttribute(ATTR_MCP_REFUSAL_PLUGIN, request.refusal.plugin);
         }
-        recordOutcome(span, request.outcome, request.errorCode, request.error, 'server', callerErrors);
+        const error = privateError(request, payloads?.recordArguments === true);
+        recordOutcome(span, request.outcome, request.errorCode, error, 'server', callerErrors);
         if (payloads?.recordResults === true && request.outcome === 'ok' && method === 'tools/call') {
           payloads.record(span, 'result', request.target, 'server', request.result);
         }
