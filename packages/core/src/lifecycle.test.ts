@@ -44,6 +44,7 @@ describe.each(cases)('SDK %s over %s', (sdk, kind) => {
     await expectSettled(h);
     expect(callEnds(h).map(summary)).toEqual(['tools/call echo ok']);
     expect(h.handlerRuns('tool:echo')).toBe(1);
+    expect(h.events().find((event) => event.hook === 'connectionOpen')?.transport).toBe(TRANSPORT_OF[kind]);
   });
 
   it('tells a thrown tool error, an isError result, bad arguments and an unknown tool apart', async () => {
@@ -173,12 +174,23 @@ describe.each(cases)('SDK %s over %s', (sdk, kind) => {
   });
 });
 
+const TRANSPORT_OF: Record<HarnessKind, string> = {
+  'in-memory': 'in-memory',
+  'http-stateful': 'streamable-http',
+  'http-stateless': 'streamable-http',
+  'http-handler': 'streamable-http',
+  'http-sse': 'sse',
+  stdio: 'stdio',
+};
+
 /** What a mid-request disconnect looks like from the server, per transport. */
 const DISCONNECT_OUTCOME: Record<string, Record<string, string>> = {
   v1: {
     'in-memory': 'closed',
     'http-stateful': 'cancelled',
     'http-stateless': 'closed',
+    // The SSE stream closing closes the transport.
+    'http-sse': 'closed',
     // v1's StdioServerTransport ignores the end of stdin: the call completes and its answer is written.
     stdio: 'ok',
   },

@@ -13,6 +13,7 @@ import {
   createExampleServer,
   type ExampleServer,
   HandlerCalls,
+  type HttpMode,
   type RunningHttpServer,
   type SdkVersion,
   spawnStdioServer,
@@ -23,10 +24,16 @@ import {
 import { observe } from '../src/index.js';
 import { fileRecorder, type RecordedEvent } from './fixtures/file-recorder.js';
 
-export type HarnessKind = 'in-memory' | 'http-stateful' | 'http-stateless' | 'http-handler' | 'stdio';
+export type HarnessKind =
+  | 'in-memory'
+  | 'http-stateful'
+  | 'http-stateless'
+  | 'http-handler'
+  | 'http-sse'
+  | 'stdio';
 
 export const HARNESS_KINDS: Record<SdkVersion, readonly HarnessKind[]> = {
-  v1: ['in-memory', 'http-stateful', 'http-stateless', 'stdio'],
+  v1: ['in-memory', 'http-stateful', 'http-stateless', 'http-sse', 'stdio'],
   v2: ['in-memory', 'http-stateful', 'http-stateless', 'http-handler', 'stdio'],
 };
 
@@ -57,6 +64,13 @@ function inFlightOf(events: RecordedEvent[]): number {
   return open;
 }
 
+const HTTP_MODES: Partial<Record<HarnessKind, HttpMode>> = {
+  'http-stateful': 'stateful',
+  'http-stateless': 'stateless',
+  'http-handler': 'handler',
+  'http-sse': 'sse',
+};
+
 function inProcessHarness(kind: HarnessKind, sdk: SdkVersion): Harness {
   const recorded: RecordedEvent[] = [];
   const calls = new HandlerCalls();
@@ -77,10 +91,9 @@ function inProcessHarness(kind: HarnessKind, sdk: SdkVersion): Harness {
       if (kind === 'in-memory') {
         client = await connectInMemory(createServer(), sdk, identity);
       } else {
-        const mode =
-          kind === 'http-stateful' ? 'stateful' : kind === 'http-stateless' ? 'stateless' : 'handler';
+        const mode = HTTP_MODES[kind]!;
         http ??= await startHttpServer({ sdk, mode, createServer });
-        client = await connectHttp(sdk, http.url, identity);
+        client = await connectHttp(sdk, http.url, identity, { sse: mode === 'sse' });
       }
       clients.push(client);
       return client;

@@ -7,14 +7,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPClientTransport as V2ClientTransport } from '@modelcontextprotocol/client';
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
+import { SSEClientTransport as V1SseClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport as V1ClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SSEServerTransport as V1SseServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport as V1ServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { createMcpHandler, type McpServer as V2McpServer } from '@modelcontextprotocol/server';
 import type { ExampleServer, SdkVersion } from './example-server.js';
 import { type ClientIdentity, connectClient, type TestClient } from './test-client.js';
 
-/** `stateful`: a server per session; `stateless`: a server per request; `handler`: v2 createMcpHandler. */
-export type HttpMode = 'stateful' | 'stateless' | 'handler';
+/**
+ * `stateful`: a server per session; `stateless`: a server per request; `handler`: v2 createMcpHandler;
+ * `sse`: SDK v1's deprecated HTTP+SSE transport (GET opens the stream, POSTs carry the messages).
+ */
+export type HttpMode = 'stateful' | 'stateless' | 'handler' | 'sse';
 
 export interface HttpServerOptions {
   readonly sdk: SdkVersion;
@@ -58,11 +63,38 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     mode === 'handler' ? createMcpHandler(() => options.createServer() as V2McpServer) : undefined;
   const nodeHandler = handler === undefined ? undefined : toNodeHandler(handler);
 
+  const sseStreams = new Map<string, V1SseServerTransport>();
+  const serveSse = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (request.method === 'GET') {
+      const transport = new V1SseServerTransport('/mcp/messages', response);
+      const server = options.createServer();
+      servers.add(server);
+      sseStreams.set(transport.sessionId, transport);
+      transport.onclose = () => {
+        sseStreams.delete(transport.sessionId);
+        servers.delete(server);
+      };
+      await server.connect(transport as never);
+      return;
+    }
+    const sessionId = new URL(request.url ?? '/', 'http://localhost').searchParams.get('sessionId') ?? '';
+    const transport = sseStreams.get(sessionId);
+    if (transport === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    await transport.handlePostMessage(request, response);
+  };
+
   const serveMcp = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const auth = options.authenticate?.(request);
     if (auth !== undefined) (request as IncomingMessage & { auth?: AuthInfo }).auth = auth;
     if (nodeHandler !== undefined) {
       await nodeHandler(request as Parameters<typeof nodeHandler>[0], response);
+      return;
+    }
+    if (mode === 'sse') {
+      await serveSse(request, response);
       return;
     }
     if (mode === 'stateless') {
@@ -120,10 +152,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     url: new URL(`${baseUrl}/mcp`),
     baseUrl,
     get openSessions() {
-      return sessions.size;
+      return sessions.size + sseStreams.size;
     },
     async close() {
       await Promise.all([...sessions.values()].map((transport) => transport.close()));
+      await Promise.all([...sseStreams.values()].map((transport) => transport.close()));
       await Promise.all([...servers].map((server) => server.close()));
       await handler?.close();
       http.closeAllConnections();
@@ -132,8 +165,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
-/** A real SDK client over Streamable HTTP. */
-export function connectHttp(sdk: SdkVersion, url: URL, identity?: ClientIdentity): Promise<TestClient> {
+/** A real SDK client over Streamable HTTP (or, with `sse`, SDK v1's HTTP+SSE transport). */
+export function connectHttp(
+  sdk: SdkVersion,
+  url: URL,
+  identity?: ClientIdentity,
+  options: { sse?: boolean } = {},
+): Promise<TestClient> {
+  if (options.sse === true) return connectClient(sdk, new V1SseClientTransport(url), identity);
   const transport = sdk === 'v1' ? new V1ClientTransport(url) : new V2ClientTransport(url);
   return connectClient(sdk, transport, identity);
 }
