@@ -6,7 +6,7 @@
  */
 import type { RequestFacts, SessionFacts } from '@mcpscope/core';
 import type { addEventProcessor, Event, EventHint } from '@sentry/node';
-import { scrubbedArguments } from './arguments.js';
+import { privateArgumentStrings, scrubbedArguments, scrubText } from './arguments.js';
 import { sessionBreadcrumbs } from './breadcrumb-ring.js';
 
 /** What a scope carries in its SDK processing metadata (never sent to Sentry). */
@@ -145,6 +145,34 @@ function mcpFingerprint(
   return ['mcp', request.method, request.target ?? '', errorTypeOf(request, hint) ?? 'error', kind];
 }
 
+/**
+ * Handler errors (and messages a handler captures) often echo the request's arguments: `login failed
+ * for password hunter2`. Arguments are private by default, so their strings leave the event's exception
+ * values, message and breadcrumb messages as `[Filtered]`.
+ */
+function scrubEvent(event: Event, request: RequestFacts, recordArguments: boolean): void {
+  const { method } = request;
+  if (method !== 'tools/call' && method !== 'prompts/get') return;
+  const hidden = privateArgumentStrings(request.params?.arguments, recordArguments);
+  if (hidden.length === 0) return;
+  for (const value of event.exception?.values ?? []) {
+    if (typeof value.value === 'string') value.value = scrubText(value.value, hidden);
+  }
+  if (typeof event.message === 'string') event.message = scrubText(event.message, hidden);
+  const { logentry } = event;
+  if (logentry !== undefined) {
+    if (typeof logentry.message === 'string') logentry.message = scrubText(logentry.message, hidden);
+    if (Array.isArray(logentry.params)) {
+      logentry.params = logentry.params.map((param) =>
+        typeof param === 'string' ? scrubText(param, hidden) : param,
+      );
+    }
+  }
+  for (const breadcrumb of event.breadcrumbs ?? []) {
+    if (typeof breadcrumb.message === 'string') breadcrumb.message = scrubText(breadcrumb.message, hidden);
+  }
+}
+
 export function createEventProcessor(options: EnrichmentOptions): EventProcessor {
   const { metadataKey, maxBreadcrumbs } = options;
   return (event, hint) => {
@@ -158,6 +186,7 @@ export function createEventProcessor(options: EnrichmentOptions): EventProcessor
     event.tags = { ...mcpTags(request, session, hint), ...event.tags };
     if (request !== undefined) {
       event.contexts = { ...event.contexts, mcp_request: requestContext(request, options) };
+      scrubEvent(event, request, options.recordArguments);
     }
     const mcpCapture = hint.data === OWN_CAPTURE || hint.mechanism?.type === SENTRY_MCP_MECHANISM;
     if (options.fingerprint && mcpCapture && event.fingerprint === undefined) {

@@ -1,0 +1,118 @@
+/**
+ * A handler that echoes its arguments into the error it throws (or a message it captures) must not leak
+ * them to Sentry: the exception value, message and breadcrumbs show `[Filtered]` instead.
+ */
+import { observe, serverFacts } from '@mcpscope/core';
+import {
+  connectInMemory,
+  createExampleServer,
+  SDK_VERSIONS,
+  type SdkVersion,
+  waitFor,
+} from '@mcpscope/test-kit';
+import * as Sentry from '@sentry/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type EnvelopeReceiver, exceptionOf, startEnvelopeReceiver } from '../test/envelope-receiver.js';
+import { FILTERED } from './arguments.js';
+import { type SentryPluginOptions, sentry } from './index.js';
+
+const PASSWORD = 'hunter2-secret';
+const USER = 'alice';
+let receiver: EnvelopeReceiver;
+
+beforeAll(async () => {
+  receiver = await startEnvelopeReceiver();
+  Sentry.init({
+    dsn: receiver.dsn,
+    sendClientReports: false,
+    integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Dedupe'),
+  });
+});
+
+afterEach(() => receiver.clear());
+
+afterAll(async () => {
+  await Sentry.close(2_000);
+  await receiver.close();
+});
+
+interface Registry {
+  registerTool(
+    name: string,
+    config: object,
+    handler: (args: Record<string, string>) => Promise<unknown>,
+  ): unknown;
+  registerPrompt(name: string, config: object, handler: (args: Record<string, string>) => never): unknown;
+}
+
+async function leakyCalls(sdk: SdkVersion, options?: SentryPluginOptions) {
+  const server = createExampleServer({ sdk });
+  const registry = server as unknown as Registry;
+  const login = { user: z.string(), password: z.string(), pin: z.string() };
+  registry.registerTool(
+    'login',
+    { description: 'Logs in', inputSchema: sdk === 'v1' ? login : z.object(login) },
+    async ({ user, password, pin }) => {
+      throw new Error(`login failed for ${user} with password ${password} and pin ${pin}`);
+    },
+  );
+  const token = { token: z.string() };
+  registry.registerTool(
+    'check',
+    { description: 'Reports a message', inputSchema: sdk === 'v1' ? token : z.object(token) },
+    async ({ token: value }) => {
+      Sentry.captureMessage(`token ${value} looks wrong`);
+      return { content: [{ type: 'text', text: 'checked' }] };
+    },
+  );
+  const topic = { topic: z.string() };
+  registry.registerPrompt(
+    'explain',
+    { description: 'Throws', argsSchema: sdk === 'v1' ? topic : z.object(topic) },
+    ({ topic: value }) => {
+      throw new Error(`cannot explain ${value}`);
+    },
+  );
+  observe(server).use(sentry(options));
+  const client = await connectInMemory(server, sdk);
+  expect((await client.callTool('login', { user: USER, password: PASSWORD, pin: '123' })).isError).toBe(true);
+  await client.callTool('check', { token: PASSWORD });
+  await expect(client.getPrompt('explain', { topic: PASSWORD })).rejects.toThrow(PASSWORD);
+  expect((await client.callTool('fail')).isError).toBe(true);
+  await waitFor(() => serverFacts(server)?.inFlight === 0, 'requests to end');
+  await client.close();
+  await server.close();
+  expect(await Sentry.flush(5_000)).toBe(true);
+  return receiver.events();
+}
+
+const messageOf = (event: { message?: unknown; logentry?: { message?: string } }) =>
+  event.logentry?.message ?? (typeof event.message === 'string' ? event.message : undefined);
+
+describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
+  it('filters the arguments out of thrown errors and captured messages by default', async () => {
+    const events = await leakyCalls(sdk);
+    expect(receiver.rawText()).not.toContain(PASSWORD);
+    const values = events.map((event) => exceptionOf(event)?.value ?? messageOf(event));
+    expect(values).toEqual([
+      `login failed for ${FILTERED} with password ${FILTERED} and pin 123`,
+      `token ${FILTERED} looks wrong`,
+      `cannot explain ${FILTERED}`,
+      'tool failed on purpose',
+    ]);
+  });
+
+  it('with recordArguments, filters only the secret-looking keys it filters in the context', async () => {
+    const events = await leakyCalls(sdk, { recordArguments: true });
+    expect(exceptionOf(events[0]!)?.value).toBe(
+      `login failed for ${USER} with password ${FILTERED} and pin 123`,
+    );
+    expect(events[0]!.contexts?.mcp_request?.arguments).toBe(
+      `{"user":"${USER}","password":"${FILTERED}","pin":"123"}`,
+    );
+    expect(messageOf(events[1]!)).toBe(`token ${FILTERED} looks wrong`);
+    // A prompt argument under a plain key is recorded on purpose, so its echo stays too.
+    expect(exceptionOf(events[2]!)?.value).toBe(`cannot explain ${PASSWORD}`);
+  });
+});
