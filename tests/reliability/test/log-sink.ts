@@ -35,3 +35,23 @@ export function parseLogLines(text: string): Record<string, unknown>[] {
     return parsed as Record<string, unknown>;
   });
 }
+
+/** A pino destination that keeps no lines, only counts them and checks each is one JSON object. */
+export class CountingSink {
+  lines = 0;
+  invalid = 0;
+
+  write(chunk: string): boolean {
+    for (const line of chunk.split('\n')) {
+      if (line.length === 0) continue;
+      this.lines++;
+      try {
+        const parsed: unknown = JSON.parse(line);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) this.invalid++;
+      } catch {
+        this.invalid++;
+      }
+    }
+    return true;
+  }
+}

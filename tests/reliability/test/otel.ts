@@ -78,3 +78,10 @@ export function tracingWith(processor: SpanProcessor): {
 }
 
 export type { SpanExporter };
+
+/** A provider that records spans but keeps none (no exporter): only the open-span count. */
+export function countingTracing(): { provider: BasicTracerProvider; counter: OpenSpanCounter } {
+  registerOtelContext();
+  const counter = new OpenSpanCounter();
+  return { provider: new BasicTracerProvider({ spanProcessors: [counter] }), counter };
+}

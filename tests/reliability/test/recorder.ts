@@ -3,13 +3,17 @@ import type { McpscopePlugin, RequestFacts } from '@mcpscope/core';
 
 export interface Recorder extends McpscopePlugin {
   readonly started: number;
+  /** The facts of every ended request (empty when made with `keep: false`). */
   readonly ended: RequestFacts[];
+  readonly endedCount: number;
   readonly openSessions: number;
   readonly inFlight: number;
 }
 
-export function recorder(): Recorder {
+/** `keep: false` counts without keeping the facts (long soaks must not grow the heap themselves). */
+export function recorder({ keep = true }: { keep?: boolean } = {}): Recorder {
   let started = 0;
+  let endedCount = 0;
   let openSessions = 0;
   const ended: RequestFacts[] = [];
   return {
@@ -18,7 +22,8 @@ export function recorder(): Recorder {
       started++;
     },
     onRequestEnd: (request) => {
-      ended.push(request);
+      endedCount++;
+      if (keep) ended.push(request);
     },
     onSessionStart: () => {
       openSessions++;
@@ -30,11 +35,14 @@ export function recorder(): Recorder {
       return started;
     },
     ended,
+    get endedCount() {
+      return endedCount;
+    },
     get openSessions() {
       return openSessions;
     },
     get inFlight() {
-      return started - ended.length;
+      return started - endedCount;
     },
   };
 }

@@ -27,6 +27,8 @@ export interface StackOptions {
   /** Options for a new sentry() plugin, or an instance shared across stacks. */
   readonly sentry?: SentryPluginOptions | McpscopePlugin;
   readonly health?: HealthOptions;
+  /** Whether the recorder keeps every request's facts (default) or only counts them. */
+  readonly keepRequests?: boolean;
 }
 
 export interface Stack {
@@ -64,7 +66,7 @@ export function createStack(options: StackOptions = {}): Stack {
   });
   const sentryPlugin = isPlugin(options.sentry) ? options.sentry : sentry(options.sentry);
   const healthPlugin = health({ shutdown: false, log: false, ...options.health });
-  const record = recorder();
+  const record = recorder({ keep: options.keepRequests ?? true });
   const plugins = [metricsPlugin, tracingPlugin, loggingPlugin, sentryPlugin, healthPlugin];
   return {
     plugins,
