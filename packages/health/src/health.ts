@@ -19,6 +19,7 @@ import { EventLoopMonitor } from './event-loop-monitor.js';
 import { buildReport, type CheckEntries, toRouteResponse, wantsVerbose } from './report.js';
 import { ServerTracker } from './server-tracker.js';
 import type { CheckReport, HealthOptions, HealthPlugin, HealthReport } from './types.js';
+import { UNAUTHORIZED, verboseGuard } from './verbose-guard.js';
 
 const PLUGIN_NAME = 'mcpscope/health';
 
@@ -47,6 +48,7 @@ export function health(options: HealthOptions = {}): HealthPlugin {
     checkTimeoutMs = 500,
     cacheMs = 0,
     details = true,
+    verboseToken,
     requireConnection = 'auto',
     markedReady = true,
     eventLoopDelay = DEFAULT_EVENT_LOOP_DELAY,
@@ -64,6 +66,7 @@ export function health(options: HealthOptions = {}): HealthPlugin {
       'health(): loadShedding.maxEventLoopDelayMs must be a positive number of milliseconds.',
     );
   }
+  const mayShowDetails = verboseGuard(verboseToken);
   const userChecks = defineChecks(checks, { timeoutMs: checkTimeoutMs, cacheMs });
   const livenessChecks = userChecks.filter((check) => check.kind === 'liveness');
   const shutdownOptions = resolveShutdownOptions(shutdown);
@@ -193,10 +196,16 @@ export function health(options: HealthOptions = {}): HealthPlugin {
     );
   };
 
-  const readinessRoute: RouteHandler = async (request) =>
-    toRouteResponse(await readiness(), details, details && wantsVerbose(request));
-  const livenessRoute: RouteHandler = async (request) =>
-    toRouteResponse(await liveness(), details, details && wantsVerbose(request));
+  const route =
+    (report: () => Promise<HealthReport>): RouteHandler =>
+    async (request) => {
+      const verbose = details && wantsVerbose(request);
+      // Refused before any check runs: an unauthorized caller cannot make the checks work either.
+      if (verbose && !mayShowDetails(request)) return UNAUTHORIZED;
+      return toRouteResponse(await report(), details, verbose);
+    };
+  const readinessRoute = route(readiness);
+  const livenessRoute = route(liveness);
 
   return {
     name: PLUGIN_NAME,

@@ -95,6 +95,11 @@ export interface HealthOptions {
   /** Whether `?verbose` may show each check (and failing bodies name them). Default true. */
   readonly details?: boolean;
   /**
+   * When set, `?verbose` answers 401 unless the request carries `Authorization: Bearer <token>`.
+   * Plain probes (status, and the names of failing checks) stay open. Default: none.
+   */
+  readonly verboseToken?: string;
+  /**
    * Whether readiness needs an open MCP transport. `'auto'` (default): needed while every transport
    * seen so far is stdio or in-memory; never needed once a Streamable HTTP or SSE transport connected,
    * nor before any server was attached (an HTTP app that builds servers per session or per request).
