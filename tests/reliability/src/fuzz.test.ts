@@ -32,7 +32,7 @@ import {
 import { until } from '../test/until.js';
 
 /** Cases per SDK; `FUZZ_RUNS` overrides (the figure in the README is the default). */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);
 
 let endpoint: SentryEndpoint;
 const otel = inMemoryTracing();
@@ -164,7 +164,7 @@ async function runCase(sdk: SdkVersion, lines: readonly string[]): Promise<void>
   totals.messages += lines.length;
   totals.requests += ended;
   for (const request of stack.recorder.ended) {
-    const key = `${request.method === 'tools/call' ? `${request.target}:` : ''}${request.outcome}${request.toolErrorReason === undefined ? '' : `/${request.toolErrorReason}`}`;
+    const key = `${request.method === 'tools/call' ? `${String(request.target).slice(0, 24)}:` : ''}${request.outcome}${request.toolErrorReason === undefined ? '' : `/${request.toolErrorReason}`}`;
     outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
   }
 }
