@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { connectHttp, SDK_VERSIONS } from '@mcpscope/test-kit';
+import { connectHttp, promtoolCheckMetrics, SDK_VERSIONS, SKIP_PROMETHEUS } from '@mcpscope/test-kit';
 import { prometheusContentType } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { select, total } from '../test/exposition-parser.js';
-import { promtoolCheckMetrics, SKIP_PROMETHEUS } from '../test/prometheus.js';
 import { scrapeUrl } from '../test/scrape.js';
 
 const fixture = fileURLToPath(new URL('../test/cluster-primary.ts', import.meta.url));

@@ -1,11 +1,17 @@
 import { fetchHandler, observe, sideListenerAddress } from '@mcpscope/core';
-import { connectInMemory, createExampleServer, SDK_VERSIONS } from '@mcpscope/test-kit';
+import {
+  connectInMemory,
+  createExampleServer,
+  promtoolCheckMetrics,
+  requireBinary,
+  SDK_VERSIONS,
+  SKIP_PROMETHEUS,
+} from '@mcpscope/test-kit';
 import { McpServer as V1McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { openMetricsContentType, prometheusContentType, Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseExposition, select, total } from '../test/exposition-parser.js';
 import { addPingClientTool, refusingPlugin } from '../test/plugins.js';
-import { promtoolCheckMetrics, requireBinary, SKIP_PROMETHEUS } from '../test/prometheus.js';
 import { scrapeUrl } from '../test/scrape.js';
 import { spanPlugin, startTracing } from '../test/tracing.js';
 import { type MetricsPlugin, metrics, negotiateFormat, renderRegistry } from './index.js';

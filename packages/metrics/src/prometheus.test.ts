@@ -1,9 +1,15 @@
 import { nodeHandler, observe } from '@mcpscope/core';
-import { connectHttp, createExampleServer, SDK_VERSIONS, startHttpServer } from '@mcpscope/test-kit';
+import {
+  connectHttp,
+  createExampleServer,
+  SDK_VERSIONS,
+  SKIP_PROMETHEUS,
+  startHttpServer,
+  startPrometheus,
+} from '@mcpscope/test-kit';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../test/eventually.js';
-import { SKIP_PROMETHEUS, startPrometheus } from '../test/prometheus.js';
 import { spanPlugin, startTracing } from '../test/tracing.js';
 import { metrics } from './index.js';
 

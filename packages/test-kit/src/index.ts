@@ -17,6 +17,15 @@ export {
   startHttpServer,
 } from './http.js';
 export { connectInMemory, connectRaw, type RawConnection } from './in-memory.js';
+export {
+  freePort,
+  promtoolCheckMetrics,
+  type RunningPrometheus,
+  requireBinary,
+  SKIP_PROMETHEUS,
+  startPrometheus,
+  type VectorSample,
+} from './prometheus.js';
 export { type StdioChild, spawnStdioServer } from './stdio.js';
 export { type CallOptions, type ClientIdentity, connectClient, type TestClient } from './test-client.js';
 export { delay, waitFor } from './wait.js';

@@ -6,11 +6,16 @@
  * value escaped, the 10 KB one whole; every log line stays exactly one JSON object.
  */
 import { fetchHandler, sideListenerAddress } from '@mcpscope/core';
-import { connectInMemory, createExampleServer, SDK_VERSIONS, type SdkVersion } from '@mcpscope/test-kit';
+import {
+  connectInMemory,
+  createExampleServer,
+  SDK_VERSIONS,
+  type SdkVersion,
+  startPrometheus,
+} from '@mcpscope/test-kit';
 import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inMemoryTracing } from '../test/otel.js';
-import { startPrometheus } from '../test/prometheus-server.js';
 import { promtoolCheckMetrics } from '../test/promtool.js';
 import { type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
 import { createStack } from '../test/stack.js';
@@ -155,7 +160,7 @@ it('a real Prometheus scrapes the exposition (OpenMetrics) and stores every host
     await client.close();
   }
   const { host, port } = await sideListenerAddress(servers[0]!);
-  const prometheus = await startPrometheus(`${host}:${port}`);
+  const prometheus = await startPrometheus({ target: `${host}:${port}` });
   try {
     await waitFor(async () => (await prometheus.targets())[0]?.health === 'up', 'the first scrape', 30_000);
     expect((await prometheus.targets())[0]!.lastError).toBe('');

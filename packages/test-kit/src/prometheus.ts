@@ -70,8 +70,11 @@ async function api<T>(url: string): Promise<T> {
 }
 
 export async function startPrometheus(options: {
+  /** `host:port` to scrape (`/metrics`, every second). */
   readonly target: string;
   readonly bearerToken?: string;
+  /** The job label. Default `mcp`. */
+  readonly job?: string;
 }): Promise<RunningPrometheus> {
   const binary = requireBinary('prometheus');
   const directory = await mkdtemp(join(tmpdir(), 'mcpscope-prometheus-'));
@@ -82,7 +85,7 @@ export async function startPrometheus(options: {
       : `    authorization:\n      credentials: ${options.bearerToken}\n`;
   const config =
     'global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n' +
-    'scrape_configs:\n  - job_name: mcp\n    metrics_path: /metrics\n' +
+    `scrape_configs:\n  - job_name: ${options.job ?? 'mcp'}\n    metrics_path: /metrics\n` +
     authorization +
     `    static_configs:\n      - targets: ['${options.target}']\n`;
   const configFile = join(directory, 'prometheus.yml');
