@@ -1,162 +1,251 @@
 /**
- * One measurement in its own process: a scenario over one transport, sequential calls and calls with
- * 32 in flight. Prints one JSON line with the result on stdout.
+ * One measurement in its own process. Prints one JSON line with the result on stdout.
  *
- * Usage: node --import tsx worker.ts <scenario> <in-memory|http> <calls>
+ *   worker.ts measure <scenario> <in-memory|http> <calls>
+ *     Warm-up, 5 rounds of <calls> sequential tools/call, then 2 × <calls> with 32 in flight. In memory
+ *     the client runs in this process; over HTTP it runs in a forked process (http-client.ts) and this
+ *     process is only the server. CPU time is this process's, over the sequential rounds.
+ *   worker.ts scrape
+ *     The median time of a /metrics scrape of at least 1,000 series, in both exposition formats.
+ *   worker.ts instructions <scenario> <in-memory|http> <calls> <warm-up calls>
+ *     Warm-up, then <calls> sequential calls, then exit. Run under callgrind with two call
+ *     counts, the difference gives instructions per call (see instructions.ts).
  */
-import { randomUUID } from 'node:crypto';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { z } from 'zod';
-import { scenarioNamed } from './scenarios.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { flushPlugins, serverFacts } from '@mcpscope/core';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { connectInMemory, startHttpHost } from './bench-server.js';
+import type { ClientMessage } from './http-client.js';
+import { type LoadPlan, type LoadResult, median, type PhaseHooks, planFor, runLoad } from './load.js';
+import {
+  type RunningScenario,
+  type ScenarioContext,
+  type ScenarioCounts,
+  scenarioNamed,
+} from './scenarios.js';
+import { startSentryEndpoint } from './sentry-endpoint.js';
 
 export type TransportName = 'in-memory' | 'http';
 
-export interface WorkerResult {
+export interface WorkerResult extends Omit<LoadResult, 'totalCalls'> {
   readonly scenario: string;
   readonly transport: TransportName;
   readonly node: string;
-  /** Sequential: mean microseconds per call (median of rounds). */
-  readonly perCallMicros: number;
-  readonly sequentialP99Micros: number;
-  /** 32 in flight: calls per second, and the p99 latency of those calls. */
-  readonly throughput: number;
-  readonly concurrentP99Micros: number;
+  /** CPU time (user + system) of the server's process per sequential call (in memory: with the client). */
+  readonly cpuPerCallMicros: number;
+  /** Peak resident set size of the server's process. */
   readonly rssMegabytes: number;
+  /** Requests the client sent (tools/call and initialize). */
+  readonly requests: number;
+  /** What the instrumentation recorded (spans exported, log lines, observations, ...). */
+  readonly counts: ScenarioCounts;
+  /** In-flight requests once the load stopped: core's count and the plugins' gauges. */
+  readonly inFlight: ScenarioCounts;
 }
 
-const [scenarioName = 'bare', transportName = 'in-memory', callsArgument = '5000'] = process.argv.slice(2);
-const transport = transportName as TransportName;
-const calls = Number(callsArgument);
-const scratch = mkdtempSync(join(tmpdir(), 'mcpscope-bench-'));
+const here = dirname(fileURLToPath(import.meta.url));
 
-function createBenchServer(): McpServer {
-  const server = new McpServer({ name: 'bench', version: '1.0.0' });
-  server.registerTool('echo', { inputSchema: { text: z.string() } }, async ({ text }) => ({
-    content: [{ type: 'text', text }],
-  }));
-  return server;
-}
-
-async function connect(): Promise<{
-  client: Client;
-  close: () => Promise<void>;
-  flush: () => Promise<void>;
-}> {
-  const scenario = scenarioNamed(scenarioName);
-  const context = {
-    scratch,
-    ...(process.env.BENCH_SENTRY_DSN ? { sentryDsn: process.env.BENCH_SENTRY_DSN } : {}),
-  };
-  const client = new Client({ name: 'bench-client', version: '1.0.0' });
-  if (transport === 'in-memory') {
-    const server = createBenchServer();
-    const release = await scenario.setup(server, context);
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    await client.connect(clientSide);
-    return { client, close: () => client.close(), flush: release ?? (async () => undefined) };
+/** The Sentry DSN the orchestrator gave, or a local endpoint of this process's own. */
+async function scenarioContext(
+  scratch: string,
+): Promise<{ context: ScenarioContext; stop(): Promise<void> }> {
+  if (process.env.BENCH_SENTRY_DSN) {
+    return { context: { scratch, sentryDsn: process.env.BENCH_SENTRY_DSN }, stop: async () => undefined };
   }
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
-  let release: (() => Promise<void>) | undefined;
-  const http = createServer((request, response) => {
-    const sessionId = request.headers['mcp-session-id'];
-    const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-    if (existing !== undefined) {
-      void existing.handleRequest(request, response);
-      return;
-    }
-    const server = createBenchServer();
-    const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id): void => void sessions.set(id, created),
-    });
-    void scenario
-      .setup(server, context)
-      .then((flush) => {
-        release = flush;
-        return server.connect(created);
-      })
-      .then(() => created.handleRequest(request, response));
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+  const endpoint = await startSentryEndpoint();
+  return { context: { scratch, sentryDsn: endpoint.dsn('bench') }, stop: endpoint.close };
+}
+
+function cpuClock(): PhaseHooks & { micros(): number } {
+  let start = process.cpuUsage();
+  let used = 0;
   return {
-    client,
-    close: async () => {
-      await client.close();
-      http.closeAllConnections();
-      http.close();
+    sequentialStart: async () => {
+      start = process.cpuUsage();
     },
-    flush: async () => release?.(),
+    sequentialEnd: async () => {
+      const usage = process.cpuUsage(start);
+      used = usage.user + usage.system;
+    },
+    micros: () => used,
   };
 }
 
-function percentile(sorted: Float64Array, fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
+/** Runs the load from a forked client process against the HTTP host. */
+function loadOverHttp(url: string, plan: LoadPlan, hooks: PhaseHooks): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(here, 'http-client.ts'), [url, JSON.stringify(plan)], {
+      execArgv: ['--import', 'tsx', '--no-warnings'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    let result: LoadResult | undefined;
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4_000);
+    });
+    child.on('message', (message: ClientMessage) => {
+      if (message.type === 'result') result = message.result;
+      else if (message.type === 'sequential-start')
+        void hooks.sequentialStart().then(() => child.send('ack'));
+      else void hooks.sequentialEnd().then(() => child.send('ack'));
+    });
+    child.on('exit', (code) => {
+      if (result !== undefined) resolve(result);
+      else reject(new Error(`HTTP client exited ${code}: ${stderr}`));
+    });
+  });
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+async function inFlightAfter(servers: readonly McpServer[]): Promise<ScenarioCounts> {
+  const facts = servers.map((server) => serverFacts(server)).filter((fact) => fact !== undefined);
+  return facts.length === 0 ? {} : { core: facts.reduce((sum, fact) => sum + fact.inFlight, 0) };
+}
 
-const { client, close, flush } = await connect();
-const request = { name: 'echo', arguments: { text: 'hello' } };
+interface Served {
+  readonly load: LoadResult;
+  readonly servers: readonly McpServer[];
+  close(): Promise<void>;
+}
 
-// Warm-up: let the JIT settle.
-for (let index = 0; index < Math.max(1_000, calls / 2); index++) await client.callTool(request);
-
-const rounds = 5;
-const roundMeans: number[] = [];
-const sequential = new Float64Array(calls * rounds);
-for (let round = 0; round < rounds; round++) {
-  const roundStart = performance.now();
-  for (let index = 0; index < calls; index++) {
-    const start = performance.now();
-    await client.callTool(request);
-    sequential[round * calls + index] = (performance.now() - start) * 1_000;
+/** Puts the load on a server running the scenario, over the transport. */
+async function serve(
+  scenario: RunningScenario,
+  transport: TransportName,
+  plan: LoadPlan,
+  hooks: PhaseHooks,
+): Promise<Served> {
+  if (transport === 'in-memory') {
+    const { client, server } = await connectInMemory(scenario);
+    return {
+      load: await runLoad(client, plan, hooks),
+      servers: [server],
+      close: async () => {
+        await client.close();
+        await server.close();
+      },
+    };
   }
-  roundMeans.push(((performance.now() - roundStart) * 1_000) / calls);
+  const host = await startHttpHost(scenario);
+  return { load: await loadOverHttp(host.url, plan, hooks), servers: host.servers, close: host.close };
 }
-sequential.sort();
 
-const inFlight = 32;
-const concurrentCalls = calls * 2;
-const concurrent = new Float64Array(concurrentCalls);
-let next = 0;
-const concurrentStart = performance.now();
-await Promise.all(
-  Array.from({ length: inFlight }, async () => {
-    while (next < concurrentCalls) {
-      const index = next++;
+async function measure(scenarioName: string, transport: TransportName, calls: number): Promise<WorkerResult> {
+  const scratch = mkdtempSync(join(tmpdir(), 'mcpscope-bench-'));
+  const { context, stop } = await scenarioContext(scratch);
+  const scenario = await scenarioNamed(scenarioName).start(context);
+  const plan = planFor(calls);
+  const clock = cpuClock();
+  const { load, servers, close } = await serve(scenario, transport, plan, clock);
+  const inFlight = { ...(await inFlightAfter(servers)), ...(await scenario.inFlight?.()) };
+  await Promise.all(servers.map((server) => flushPlugins(server)));
+  const counts = await scenario.release();
+  const rssMegabytes = process.resourceUsage().maxRSS / 1024;
+  await close();
+  await stop();
+  rmSync(scratch, { recursive: true, force: true });
+  const { totalCalls, ...figures } = load;
+  return {
+    scenario: scenarioName,
+    transport,
+    node: process.version,
+    ...figures,
+    cpuPerCallMicros: clock.micros() / (plan.calls * plan.rounds),
+    rssMegabytes,
+    requests: totalCalls + 1,
+    counts,
+    inFlight,
+  };
+}
+
+/**
+ * Warm-up and <calls> sequential calls, nothing else, then exit: run under callgrind with two
+ * call counts, the difference is the instruction count of the calls themselves (this process only: over
+ * HTTP the client process is not counted).
+ */
+async function instructions(
+  scenarioName: string,
+  transport: TransportName,
+  calls: number,
+  warmupCalls: number,
+) {
+  const scratch = mkdtempSync(join(tmpdir(), 'mcpscope-bench-'));
+  const { context } = await scenarioContext(scratch);
+  const scenario = await scenarioNamed(scenarioName).start(context);
+  const plan = { calls, rounds: 1, warmupCalls, inFlight: 1, concurrentCalls: 0 };
+  const noHooks = { sequentialStart: async () => undefined, sequentialEnd: async () => undefined };
+  const { load, servers } = await serve(scenario, transport, plan, noHooks);
+  await Promise.all(servers.map((server) => flushPlugins(server)));
+  rmSync(scratch, { recursive: true, force: true });
+  return { scenario: scenarioName, transport, calls, perCallMicros: load.perCallMicros };
+}
+
+/**
+ * The metrics plugin's `/metrics` route (through core's fetch handler) on a registry holding at least
+ * 1,000 series: 60 registered tools called once each, 17 series per histogram child.
+ */
+async function scrape() {
+  const [{ observe, fetchHandler }, { metrics }, { Registry }, { McpServer }, { z }] = await Promise.all([
+    import('@mcpscope/core'),
+    import('@mcpscope/metrics'),
+    import('prom-client'),
+    import('@modelcontextprotocol/sdk/server/mcp.js'),
+    import('zod'),
+  ]);
+  const plugin = metrics({ registry: new Registry() });
+  const server = new McpServer({ name: 'bench', version: '1.0.0' });
+  observe(server).use(plugin);
+  const tools = Array.from({ length: 60 }, (_, index) => `tool_${index}`);
+  for (const tool of tools) {
+    server.registerTool(tool, { inputSchema: { text: z.string() } }, async ({ text }) => ({
+      content: [{ type: 'text', text }],
+    }));
+  }
+  const { client } = await connectInMemory({ attach: () => undefined, release: async () => ({}) }, server);
+  for (const tool of tools) await client.callTool({ name: tool, arguments: { text: 'hello' } });
+  const route = fetchHandler([plugin]);
+  const formats = {
+    prometheus: 'text/plain; version=0.0.4',
+    openmetrics: 'application/openmetrics-text; version=1.0.0',
+  };
+  const results: Record<string, { series: number; medianMilliseconds: number }> = {};
+  for (const [format, accept] of Object.entries(formats)) {
+    const once = async () => {
+      const response = await route(new Request('http://127.0.0.1/metrics', { headers: { accept } }));
+      return response.text();
+    };
+    for (let index = 0; index < 10; index++) await once();
+    const times: number[] = [];
+    let body = '';
+    for (let index = 0; index < 100; index++) {
       const start = performance.now();
-      await client.callTool(request);
-      concurrent[index] = (performance.now() - start) * 1_000;
+      body = await once();
+      times.push(performance.now() - start);
     }
-  }),
-);
-const concurrentSeconds = (performance.now() - concurrentStart) / 1_000;
-concurrent.sort();
+    const series = body.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
+    results[format] = { series, medianMilliseconds: median(times) };
+  }
+  await client.close();
+  return { node: process.version, scrape: results };
+}
 
-await flush();
-const result: WorkerResult = {
-  scenario: scenarioName,
-  transport,
-  node: process.version,
-  perCallMicros: median(roundMeans),
-  sequentialP99Micros: percentile(sequential, 0.99),
-  throughput: concurrentCalls / concurrentSeconds,
-  concurrentP99Micros: percentile(concurrent, 0.99),
-  rssMegabytes: process.memoryUsage().rss / 1024 / 1024,
-};
-await close();
-rmSync(scratch, { recursive: true, force: true });
+const [mode, scenarioName = 'bare', ...rest] = process.argv.slice(2);
+const result =
+  mode === 'measure'
+    ? await measure(scenarioName, (rest[0] ?? 'in-memory') as TransportName, Number(rest[1] ?? 5_000))
+    : mode === 'instructions'
+      ? await instructions(
+          scenarioName,
+          (rest[0] ?? 'in-memory') as TransportName,
+          Number(rest[1] ?? 0),
+          Number(rest[2] ?? 2_000),
+        )
+      : mode === 'scrape'
+        ? await scrape()
+        : undefined;
+if (result === undefined) throw new Error(`Unknown mode "${mode}": measure, instructions or scrape`);
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);
