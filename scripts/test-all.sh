@@ -28,6 +28,6 @@ step "Package checks (publint --strict, attw --pack)"
 pnpm run check:packages
 
 step "Tests"
-pnpm exec turbo run test --concurrency=1
+pnpm run test:unit
 
 step "All checks passed"
