@@ -21,9 +21,20 @@ export interface InstructionCount {
 
 /** Calls per run: the in-memory round trip is ~0.2 M instructions, the HTTP one ~10× more. */
 export const INSTRUCTION_CALLS = {
-  'in-memory': { calls: [1_000, 4_000], warmup: 2_000 },
-  http: { calls: [100, 400], warmup: 500 },
+  'in-memory': { calls: [5_000, 25_000], warmup: 20_000 },
+  http: { calls: [200, 1_000], warmup: 1_000 },
 } as const;
+
+/**
+ * `--predictable`: garbage collection and compilation on the main thread, in a repeatable order. A young
+ * generation of 64 MB lets short-lived request objects die young instead of being promoted, so the
+ * old generation (whose full collections land at different points for different scenarios) stays quiet.
+ */
+export const INSTRUCTION_NODE_FLAGS = [
+  '--predictable',
+  '--min-semi-space-size=64',
+  '--max-semi-space-size=64',
+];
 
 function callgrindTotal(node: string, worker: string, args: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,7 +45,7 @@ function callgrindTotal(node: string, worker: string, args: readonly string[]): 
         '--callgrind-out-file=/dev/null',
         '--trace-children=no',
         node,
-        '--predictable',
+        ...INSTRUCTION_NODE_FLAGS,
         '--import',
         'tsx',
         worker,

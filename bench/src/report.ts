@@ -1,6 +1,7 @@
 /** The Markdown the README shows: the tables, the targets, the memory run, instruction counts. */
 import type { InstructionCount } from './instructions.js';
 import type { MemoryResult } from './memory.js';
+import { SCENARIO_DESCRIPTIONS } from './scenarios.js';
 import type { ScrapeInput, TargetResult } from './targets.js';
 
 export interface Summary {
@@ -57,6 +58,10 @@ function tableSection(table: NonNullable<ReportInput['table']>, machine: ReportI
       `sequential calls × 5 rounds per process in memory, ${table.method.sequentialCallsPerRound.http} over HTTP. ` +
       'CPU: the server process, per sequential call (in memory it includes the client).',
   ];
+  lines.push('', '| scenario | what is attached |', '|---|---|');
+  for (const scenario of new Set(table.summaries.map((row) => row.scenario))) {
+    lines.push(`| ${scenario} | ${SCENARIO_DESCRIPTIONS[scenario] ?? ''} |`);
+  }
   const groups = groupBy(table.summaries, (row) => `Node ${row.node}, ${row.transport}`);
   for (const [title, group] of groups) {
     lines.push(`\n### ${title}\n`);
@@ -89,7 +94,7 @@ function tableSection(table: NonNullable<ReportInput['table']>, machine: ReportI
     for (const target of table.targets) {
       const cpu = target.cpuValue === undefined ? '' : fixed(target.cpuValue, 2);
       lines.push(
-        `| ${target.target} | ${target.node} | ${fixed(target.value, 2)} | ${cpu} | ${target.met ? 'yes' : '**no**'} |`,
+        `| ${target.informational ? `(context) ${target.target}` : target.target} | ${target.node} | ${fixed(target.value, 2)} | ${cpu} | ${target.met ? 'yes' : '**no**'} |`,
       );
     }
   }
@@ -101,7 +106,8 @@ function tableSection(table: NonNullable<ReportInput['table']>, machine: ReportI
 }
 
 function memorySection(memory: readonly MemoryResult[]): string[] {
-  const lines = ['\n### Memory: one million requests with all five plugins (in memory, 32 in flight)\n'];
+  const requests = memory[0]?.requests.toLocaleString('en-US') ?? '';
+  const lines = [`\n### Memory: ${requests} requests with all five plugins (in memory, 32 in flight)\n`];
   lines.push(
     '| node | requests | heap after first checkpoint | heap after last | growth | limit | in flight after | peak RSS MB | met |',
   );

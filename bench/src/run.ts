@@ -15,6 +15,7 @@
  *   --skip-memory          the table only
  *   --memory               the memory run only (--memory-requests N, default 1000000)
  *   --instructions         instructions per call under valgrind's callgrind instead of timing
+ *   --jobs N               callgrind runs at a time (default 1; counts do not depend on load)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,12 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { countInstructions, INSTRUCTION_CALLS, type InstructionCount } from './instructions.js';
+import {
+  countInstructions,
+  INSTRUCTION_CALLS,
+  INSTRUCTION_NODE_FLAGS,
+  type InstructionCount,
+} from './instructions.js';
 import type { MemoryResult } from './memory.js';
 import { formatReport, type ScrapeResult, type Summary } from './report.js';
 import { ATTRIBUTION_SCENARIO_NAMES, SCENARIO_NAMES } from './scenarios.js';
@@ -45,6 +51,7 @@ const { values: options } = parseArgs({
     'skip-memory': { type: 'boolean', default: false },
     'memory-requests': { type: 'string', default: '1000000' },
     instructions: { type: 'boolean', default: false },
+    jobs: { type: 'string', default: '1' },
   },
 });
 
@@ -267,19 +274,29 @@ async function runMemory(): Promise<MemoryResult[]> {
 }
 
 async function runInstructions() {
-  const counts: InstructionCount[] = [];
-  for (const node of nodes) {
-    for (const transport of transports) {
-      for (const scenario of scenarios) {
+  const work = nodes.flatMap((node) =>
+    transports.flatMap((transport) => scenarios.map((scenario) => ({ node, transport, scenario }))),
+  );
+  const counts: InstructionCount[] = new Array(work.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Number(options.jobs)) }, async () => {
+      while (next < work.length) {
+        const index = next++;
+        const { node, transport, scenario } = work[index]!;
         log(`node ${node.label} ${transport}: instructions of ${scenario} (callgrind)`);
-        counts.push(await countInstructions(node, worker, scenario, transport));
+        counts[index] = await countInstructions(node, worker, scenario, transport);
       }
-    }
-  }
+    }),
+  );
   return {
     command,
     date: new Date().toISOString(),
-    method: { tool: 'valgrind --tool=callgrind', nodeFlags: '--predictable', calls: INSTRUCTION_CALLS },
+    method: {
+      tool: 'valgrind --tool=callgrind',
+      nodeFlags: INSTRUCTION_NODE_FLAGS.join(' '),
+      calls: INSTRUCTION_CALLS,
+    },
     counts: counts.map((count) => {
       const bare = counts.find(
         (other) =>

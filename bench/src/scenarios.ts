@@ -135,7 +135,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'metrics',
-    description: 'metrics() recording into its own prom-client Registry',
+    description: 'metrics({ registry: new Registry() }): prom-client 15, default buckets, exemplars on',
     start: async () => {
       const { Registry } = await import('prom-client');
       const { metrics } = await import('@mcpscope/metrics');
@@ -150,7 +150,8 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'tracing',
-    description: 'tracing() with a real OpenTelemetry SDK: BatchSpanProcessor, AsyncLocalStorage context',
+    description:
+      'tracing() on OpenTelemetry sdk-trace-base 2.12: BasicTracerProvider, BatchSpanProcessor (defaults) into an exporter that counts and drops, AsyncLocalStorage context manager and W3C propagators, all registered globally',
     start: async () => {
       const sdk = await startOpenTelemetry();
       const { tracing } = await import('@mcpscope/tracing');
@@ -159,7 +160,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'tracing-no-sdk',
-    description: 'tracing() with no OpenTelemetry SDK registered',
+    description: 'tracing() with no tracer provider, context manager or propagator registered',
     start: async () => {
       const { tracing } = await import('@mcpscope/tracing');
       return { attach: await observeWith(tracing()), release: nothing };
@@ -167,7 +168,8 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'logging',
-    description: 'logging() with pino writing to a file (asynchronous sonic-boom destination)',
+    description:
+      'logging({ logger: pino(pino.destination({ dest: <file>, sync: false })) }): pino 10, other options default',
     start: async (context) => {
       const { logging } = await import('@mcpscope/logging');
       const { logger, path } = await fileLogger(context.scratch);
@@ -183,7 +185,8 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'sentry',
-    description: 'sentry() on Sentry.init({ dsn }) (errors only, default integrations)',
+    description:
+      'sentry() on Sentry.init({ dsn }): @sentry/node 11.11, default integrations, tracing off; the DSN is a local envelope endpoint',
     start: async (context) => {
       const Sentry = await startSentry(context.sentryDsn);
       const { sentry } = await import('@mcpscope/sentry');
@@ -198,7 +201,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'health',
-    description: 'health() with signal handling off and the built-in checks only',
+    description: 'health({ shutdown: false }): no signal or stdin handlers, built-in checks only',
     start: async () => {
       const { health } = await import('@mcpscope/health');
       const probes = health({ shutdown: false });
@@ -214,7 +217,8 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'rate-limit',
-    description: 'rateLimit() per client, in memory, with a limit never reached',
+    description:
+      'rateLimit({ client: { limit: 1e9, windowMs: 60000 } }): token bucket per client, memory store, never reached',
     start: async () => {
       const { rateLimit } = await import('@mcpscope/rate-limit');
       const limiter = rateLimit({ client: NEVER_REACHED });
@@ -229,13 +233,20 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'all-five',
-    description: 'metrics, tracing (real SDK), logging to a file, sentry, health, on one server',
+    description:
+      'Sentry.init({ dsn }) and the OpenTelemetry SDK as above, then observe(server).use(metrics(...), tracing(), logging(...), sentry(), health(...)) with the settings above',
     start: (context) => startAllFive(context, ALL_FIVE),
+  },
+  {
+    name: 'all-five-sdks',
+    description:
+      "all five's SDKs set up (Sentry.init, OpenTelemetry SDK, pino file logger, registry), no plugin attached",
+    start: (context) => startAllFive(context, []),
   },
   {
     name: 'sentry-mcp',
     description:
-      "Sentry's own wrapMcpServerWithSentry on Sentry.init({ dsn, tracesSampleRate: 1 }) (the peer)",
+      "Sentry's own instrumentation as its MCP guide sets it up: Sentry.init({ dsn, tracesSampleRate: 1 }) (default integrations, streamed spans), then Sentry.wrapMcpServerWithSentry(server) before the tools are registered",
     start: async (context) => {
       const Sentry = await startSentry(context.sentryDsn, 1);
       return {
@@ -308,15 +319,10 @@ async function startAllFive(
 }
 
 /**
- * Scenarios that only run when named (`--only`): they take all five apart, to attribute its cost.
- * `all-five-sdks` sets up every SDK and attaches no plugin; `all-five-without-<plugin>` leaves one out.
+ * Scenarios that only run when named (`--only`), to attribute costs: `all-five-without-<plugin>` leaves
+ * one plugin out (its SDK still set up); `floor-*` do the least any plugin on that library must do.
  */
 const attributionScenarios: Scenario[] = [
-  {
-    name: 'all-five-sdks',
-    description: 'Sentry.init, an OpenTelemetry SDK, a pino file logger, a registry: no plugin attached',
-    start: (context) => startAllFive(context, []),
-  },
   ...ALL_FIVE.map(
     (left): Scenario => ({
       name: `all-five-without-${left}`,
@@ -335,6 +341,59 @@ const attributionScenarios: Scenario[] = [
       const { logging } = await import('@mcpscope/logging');
       const { logger } = await fileLogger(context.scratch);
       return { attach: await observeWith(logging({ logger, requestLogger: false })), release: nothing };
+    },
+  },
+  {
+    name: 'floor-pino',
+    description: 'the least a pino-based plugin does: one info line per request, to the same file logger',
+    start: async (context) => {
+      const { logger } = await fileLogger(context.scratch);
+      return {
+        attach: await observeWith({
+          name: 'floor-pino',
+          onRequestEnd: (request) => logger.info({ 'mcp.method.name': request.method }, 'request'),
+        }),
+        release: nothing,
+      };
+    },
+  },
+  {
+    name: 'floor-otel',
+    description:
+      'the least an OpenTelemetry plugin does: start a SERVER span, dispatch in its context, end it',
+    start: async () => {
+      const sdk = await startOpenTelemetry();
+      const { context, SpanKind, trace } = await import('@opentelemetry/api');
+      const tracer = trace.getTracer('floor');
+      const spans = new WeakMap<object, ReturnType<typeof tracer.startSpan>>();
+      return {
+        attach: await observeWith({
+          name: 'floor-otel',
+          onRequestStart: (request) =>
+            void spans.set(request, tracer.startSpan(request.method, { kind: SpanKind.SERVER })),
+          aroundRequest: (request, dispatch) => {
+            const span = spans.get(request);
+            if (span === undefined) dispatch();
+            else context.with(trace.setSpan(context.active(), span), dispatch);
+          },
+          onRequestEnd: (request) => spans.get(request)?.end(),
+        }),
+        release: sdk.flush,
+      };
+    },
+  },
+  {
+    name: 'floor-sentry',
+    description: 'the least a Sentry plugin does for isolation: dispatch inside Sentry.withIsolationScope',
+    start: async (context) => {
+      const Sentry = await startSentry(context.sentryDsn);
+      return {
+        attach: await observeWith({
+          name: 'floor-sentry',
+          aroundRequest: (_request, dispatch) => Sentry.withIsolationScope(() => dispatch()),
+        }),
+        release: nothing,
+      };
     },
   },
   {
@@ -392,6 +451,10 @@ export function scenarioNamed(name: string): Scenario {
 
 /** The scenarios `pnpm bench` runs. */
 export const SCENARIO_NAMES: readonly string[] = scenarios.map((scenario) => scenario.name);
+/** What each scenario attaches, for the report's legend. */
+export const SCENARIO_DESCRIPTIONS: Readonly<Record<string, string>> = Object.fromEntries(
+  [...scenarios, ...attributionScenarios].map((scenario) => [scenario.name, scenario.description]),
+);
 /** Scenarios that run only when named with `--only`. */
 export const ATTRIBUTION_SCENARIO_NAMES: readonly string[] = attributionScenarios.map(
   (scenario) => scenario.name,
