@@ -16,6 +16,7 @@
  *   --memory               the memory run only (--memory-requests N, default 1000000)
  *   --instructions         instructions per call under valgrind's callgrind instead of timing
  *   --jobs N               callgrind runs at a time (default 1; counts do not depend on load)
+ *   --results NAME         write NAME.json and NAME.md instead of results.json and results.md
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +31,7 @@ import {
   type InstructionCount,
 } from './instructions.js';
 import type { MemoryResult } from './memory.js';
-import { formatReport, type ScrapeResult, type Summary } from './report.js';
+import { formatReport, type ReportInput, type ScrapeResult, type Summary } from './report.js';
 import { ATTRIBUTION_SCENARIO_NAMES, SCENARIO_NAMES } from './scenarios.js';
 import { type EnvelopeCounts, startSentryEndpoint } from './sentry-endpoint.js';
 import { evaluateTargets } from './targets.js';
@@ -52,6 +53,7 @@ const { values: options } = parseArgs({
     'memory-requests': { type: 'string', default: '1000000' },
     instructions: { type: 'boolean', default: false },
     jobs: { type: 'string', default: '1' },
+    results: { type: 'string', default: 'results' },
   },
 });
 
@@ -124,7 +126,7 @@ const inMemoryCalls = Number(options.calls);
 const httpCalls = Math.max(200, Math.round(inMemoryCalls / 5));
 const nodes = nodeBinaries();
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const resultsPath = join(benchRoot, 'results.json');
+const resultsPath = join(benchRoot, `${options.results}.json`);
 /** Sections of an earlier run that this run does not redo (`--memory` alone keeps the table). */
 const previous = (() => {
   if (!existsSync(resultsPath)) return {};
@@ -320,12 +322,18 @@ const results = {
   ...(memory === undefined ? {} : { memory: { command, date: new Date().toISOString(), results: memory } }),
   ...(instructions === undefined ? {} : { instructions }),
 };
+// The report shows every section the file holds: this run's, and those an earlier run left.
+const shown = results as {
+  table?: ReportInput['table'];
+  memory?: { results: MemoryResult[] };
+  instructions?: { counts: NonNullable<ReportInput['instructions']> };
+};
 const report = formatReport({
-  ...(table === undefined ? {} : { table }),
-  ...(memory === undefined ? {} : { memory }),
-  ...(instructions === undefined ? {} : { instructions: instructions.counts }),
+  ...(shown.table === undefined ? {} : { table: shown.table }),
+  ...(shown.memory === undefined ? {} : { memory: shown.memory.results }),
+  ...(shown.instructions === undefined ? {} : { instructions: shown.instructions.counts }),
   machine,
 });
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(benchRoot, 'results.md'), report);
+writeFileSync(join(benchRoot, `${options.results}.md`), report);
 process.stdout.write(report);
