@@ -11,7 +11,7 @@ import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EnvelopeReceiver, exceptionOf, startEnvelopeReceiver } from '../test/envelope-receiver.js';
 import { sentry } from './index.js';
-import { activeOpenTelemetryTraceHeader } from './open-telemetry.js';
+import { activeOpenTelemetrySpan } from './open-telemetry.js';
 
 const SPAN = Symbol('test.span');
 let receiver: EnvelopeReceiver;
@@ -50,11 +50,11 @@ function spanAroundEachRequest(): McpscopePlugin & { readonly spans: Span[] } {
 }
 
 it('reads the active span from the OpenTelemetry API registry', () => {
-  expect(activeOpenTelemetryTraceHeader()).toBeUndefined();
+  expect(activeOpenTelemetrySpan()).toBeUndefined();
   const span = trace.getTracer('test').startSpan('outer');
   const { traceId, spanId } = span.spanContext();
   context.with(trace.setSpan(context.active(), span), () => {
-    expect(activeOpenTelemetryTraceHeader()).toBe(`${traceId}-${spanId}`);
+    expect(activeOpenTelemetrySpan()).toEqual({ traceId, spanId });
   });
   span.end();
 });

@@ -17,11 +17,8 @@ interface SpanLike {
   spanContext?(): { traceId?: unknown; spanId?: unknown } | undefined;
 }
 
-/**
- * A `sentry-trace` header value naming the active OpenTelemetry span as parent, or undefined when there
- * is none. The sampling flag is left out, so Sentry keeps its own sampling decision.
- */
-export function activeOpenTelemetryTraceHeader(): string | undefined {
+/** The trace and span ids of the active OpenTelemetry span, or undefined when there is none. */
+export function activeOpenTelemetrySpan(): { traceId: string; spanId: string } | undefined {
   const api = (globalThis as Record<symbol, OpenTelemetryGlobal | undefined>)[API_GLOBAL];
   const manager = api?.context;
   if (manager === undefined || typeof manager.active !== 'function') return undefined;
@@ -31,5 +28,5 @@ export function activeOpenTelemetryTraceHeader(): string | undefined {
   const { traceId, spanId } = context;
   if (typeof traceId !== 'string' || !TRACE_ID.test(traceId)) return undefined;
   if (typeof spanId !== 'string' || !SPAN_ID.test(spanId)) return undefined;
-  return `${traceId}-${spanId}`;
+  return { traceId, spanId };
 }

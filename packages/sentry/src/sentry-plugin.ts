@@ -12,7 +12,7 @@ import {
 import { reportDeliveryFailure, watchDelivery } from './delivery.js';
 import { JsonRpcError, McpToolError } from './errors.js';
 import { createEventProcessor, OWN_CAPTURE, type ScopeLink } from './event-enrichment.js';
-import { activeOpenTelemetryTraceHeader } from './open-telemetry.js';
+import { activeOpenTelemetrySpan } from './open-telemetry.js';
 import type { SentryPluginOptions } from './types.js';
 
 /** `mechanism.type` of the events this plugin captures. */
@@ -172,18 +172,20 @@ export function sentry(options: SentryPluginOptions = {}): McpscopePlugin {
       Sentry.withIsolationScope((isolationScope) => {
         link(isolationScope, { request });
         request[ISOLATION_SCOPE] = isolationScope;
-        // Without a Sentry span of its own, events link to the OpenTelemetry span around the request.
-        const traceHeader =
-          Sentry.getActiveSpan() === undefined ? activeOpenTelemetryTraceHeader() : undefined;
-        if (traceHeader === undefined) {
-          request[SCOPE] = Sentry.getCurrentScope();
-          dispatch();
-          return;
+        // withIsolationScope forked the current scope too: it is this request's alone.
+        const scope = Sentry.getCurrentScope();
+        request[SCOPE] = scope;
+        // Without a Sentry span of its own, events continue the OpenTelemetry span around the request
+        // (what continueTrace does, without forking the scope a second time).
+        const parent = Sentry.getActiveSpan() === undefined ? activeOpenTelemetrySpan() : undefined;
+        if (parent !== undefined) {
+          scope.setPropagationContext({
+            traceId: parent.traceId,
+            parentSpanId: parent.spanId,
+            sampleRand: Math.random(),
+          });
         }
-        Sentry.continueTrace({ sentryTrace: traceHeader, baggage: undefined }, () => {
-          request[SCOPE] = Sentry.getCurrentScope();
-          dispatch();
-        });
+        dispatch();
       });
     },
 
