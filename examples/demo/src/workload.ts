@@ -39,8 +39,7 @@ export function plannedCalls(): Call[] {
     calls.push(tool('get_forecast', { city: CITIES[index % CITIES.length]!, days: 1 + (index % 5) }));
     if (index % 3 === 0) calls.push(tool('get_alerts', { region: index % 2 === 0 ? 'north' : 'coast' }));
     if (index % 5 === 0) calls.push(tool('convert', { value: index, from: 'celsius', to: 'fahrenheit' }));
-    if (index % 8 === 0)
-      calls.push(tool('radar_image', { station: STATIONS[index / 8]! }));
+    if (index % 8 === 0) calls.push(tool('radar_image', { station: STATIONS[index / 8]! }));
     if (index % 10 === 0) calls.push(tool('get_forecast', { city: 'Oslo', days: 99 }));
     if (index % 12 === 0) calls.push(tool('convert', { value: 3, from: 'knots', to: 'celsius' }));
     if (index % 15 === 0) calls.push(tool('get_satellite_image', { station: 'LIS' }));
