@@ -27,6 +27,7 @@ import {
   startEnvelopeReceiver,
 } from '../test/envelope-receiver.js';
 import { addTool } from '../test/extra-tools.js';
+import { initSentryEveryEvent } from '../test/init-sentry.js';
 import { MECHANISM_TYPE, type SentryPluginOptions, sentry } from './index.js';
 
 const SENTRY_MCP_MECHANISM = 'auto.ai.mcp_server';
@@ -37,12 +38,7 @@ const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
   receiver = await startEnvelopeReceiver();
-  Sentry.init({
-    dsn: receiver.dsn,
-    tracesSampleRate: 1,
-    sendClientReports: false,
-    integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Dedupe'),
-  });
+  initSentryEveryEvent(receiver.dsn, { tracesSampleRate: 1 });
 });
 
 afterEach(async () => {

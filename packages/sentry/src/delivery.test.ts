@@ -16,6 +16,7 @@ import {
 import * as Sentry from '@sentry/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type EnvelopeReceiver, startEnvelopeReceiver } from '../test/envelope-receiver.js';
+import { initSentryEveryEvent } from '../test/init-sentry.js';
 import { type SentryPluginOptions, sentry } from './index.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -41,11 +42,7 @@ function captureReports(): () => string[] {
 
 /** A fresh client per test (reports are once per client), without Dedupe so every failure is sent. */
 function initSentry(dsn: string): void {
-  Sentry.init({
-    dsn,
-    sendClientReports: false,
-    integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Dedupe'),
-  });
+  initSentryEveryEvent(dsn);
   cleanups.push(() => Sentry.close(100).then(() => undefined));
 }
 

@@ -14,6 +14,7 @@ import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type EnvelopeReceiver, exceptionOf, startEnvelopeReceiver } from '../test/envelope-receiver.js';
+import { initSentryEveryEvent } from '../test/init-sentry.js';
 import { FILTERED } from './arguments.js';
 import { type SentryPluginOptions, sentry } from './index.js';
 
@@ -23,11 +24,7 @@ let receiver: EnvelopeReceiver;
 
 beforeAll(async () => {
   receiver = await startEnvelopeReceiver();
-  Sentry.init({
-    dsn: receiver.dsn,
-    sendClientReports: false,
-    integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Dedupe'),
-  });
+  initSentryEveryEvent(receiver.dsn);
 });
 
 afterEach(() => receiver.clear());

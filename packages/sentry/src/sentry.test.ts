@@ -30,6 +30,7 @@ import {
   startEnvelopeReceiver,
 } from '../test/envelope-receiver.js';
 import { addTool, pause } from '../test/extra-tools.js';
+import { initSentryEveryEvent } from '../test/init-sentry.js';
 import { MECHANISM_TYPE, type SentryPluginOptions, sentry } from './index.js';
 
 interface OutputSchemaRegistry {
@@ -45,11 +46,7 @@ const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
   receiver = await startEnvelopeReceiver();
-  Sentry.init({
-    dsn: receiver.dsn,
-    sendClientReports: false,
-    integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Dedupe'),
-  });
+  initSentryEveryEvent(receiver.dsn);
 });
 
 afterEach(async () => {

@@ -4,7 +4,7 @@
  * Usage: node --import tsx test/stdio-server.ts <v1|v2> <dsn> [--tracing]
  * Closes the server (which flushes Sentry) and exits when stdin ends.
  */
-import * as Sentry from '@sentry/node';
+import { initSentryEveryEvent } from './init-sentry.js';
 
 const [sdk, dsn, ...flags] = process.argv.slice(2);
 if ((sdk !== 'v1' && sdk !== 'v2') || dsn === undefined) {
@@ -12,12 +12,7 @@ if ((sdk !== 'v1' && sdk !== 'v2') || dsn === undefined) {
   process.exit(2);
 }
 
-Sentry.init({
-  dsn,
-  sendClientReports: false,
-  integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Dedupe'),
-  ...(flags.includes('--tracing') ? { tracesSampleRate: 1 } : {}),
-});
+initSentryEveryEvent(dsn, flags.includes('--tracing') ? { tracesSampleRate: 1 } : {});
 
 const { createExampleServer } = await import('@mcpscope/test-kit');
 const { observe } = await import('@mcpscope/core');

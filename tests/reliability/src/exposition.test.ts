@@ -13,11 +13,10 @@ import {
   type SdkVersion,
   startPrometheus,
 } from '@mcpscope/test-kit';
-import * as Sentry from '@sentry/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inMemoryTracing } from '../test/otel.js';
 import { promtoolCheckMetrics } from '../test/promtool.js';
-import { type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
+import { sentryForSuite } from '../test/sentry-endpoint.js';
 import { createStack } from '../test/stack.js';
 import { waitFor } from '../test/wait-for.js';
 
@@ -35,18 +34,8 @@ const HOSTILE = [
 const FORGED_CLIENT = `client "x"\n{"level":60,"msg":"forged line"}\n${'c'.repeat(10_240)}`;
 const STATIC_SERVICE = 'svc "quoted" \\ back\nslash ü';
 
-let endpoint: SentryEndpoint;
+sentryForSuite();
 const otel = inMemoryTracing();
-
-beforeAll(async () => {
-  endpoint = await startSentryEndpoint();
-  Sentry.init({ dsn: endpoint.dsn, sendClientReports: false });
-});
-
-afterAll(async () => {
-  await Sentry.close(2_000);
-  await endpoint.close();
-});
 
 /** Prometheus label value escaping: backslash, double quote, line feed. */
 const escapeLabel = (value: string) =>

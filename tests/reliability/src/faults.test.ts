@@ -10,27 +10,24 @@ import { sentry } from '@mcpscope/sentry';
 import { SDK_VERSIONS, type SdkVersion } from '@mcpscope/test-kit';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import * as Sentry from '@sentry/node';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BrokenRegistry, closedPipe, FailingExporter, HangingExporter } from '../test/broken-parts.js';
 import { inMemoryTracing, tracingWith } from '../test/otel.js';
-import { type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
+import { sentryForSuite } from '../test/sentry-endpoint.js';
 import { createStack, type Stack, type StackOptions } from '../test/stack.js';
 import { captureStderr, type StderrCapture } from '../test/stderr.js';
 import { bareAnswers, survive as surviveTwice } from '../test/survive.js';
 
 const otel = inMemoryTracing();
 const sentryPlugin = sentry();
-let endpoint: SentryEndpoint;
+sentryForSuite();
 let stderr: StderrCapture;
 const otelErrors: unknown[] = [];
 const cleanups: (() => unknown)[] = [];
 export const survived: string[] = [];
 
-beforeAll(async () => {
-  endpoint = await startSentryEndpoint();
-  Sentry.init({ dsn: endpoint.dsn, sendClientReports: false });
+beforeAll(() => {
   setGlobalErrorHandler((error) => otelErrors.push(error));
 });
 
@@ -40,9 +37,7 @@ afterEach(async () => {
   otelErrors.length = 0;
 });
 
-afterAll(async () => {
-  await Sentry.close(2_000);
-  await endpoint.close();
+afterAll(() => {
   process.stderr.write(`[reliability] faults survived: ${survived.length} (${survived.join('; ')})\n`);
 });
 

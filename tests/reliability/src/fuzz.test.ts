@@ -18,10 +18,10 @@ import {
 import { SpanKind } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fuzzCase } from '../test/json-rpc-arbitraries.js';
 import { inMemoryTracing } from '../test/otel.js';
-import { type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
+import { sentryForSuite } from '../test/sentry-endpoint.js';
 import {
   activeRequests,
   activeSessions,
@@ -34,24 +34,18 @@ import { until } from '../test/until.js';
 /** Cases per SDK; `FUZZ_RUNS` overrides (the figure in the README is the default). */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);
 
-let endpoint: SentryEndpoint;
+const sentrySuite = sentryForSuite(5_000);
 const otel = inMemoryTracing();
 // One Sentry plugin for the whole file: each instance adds an event processor to the client.
 const sentryPlugin = sentry();
 const totals = { cases: 0, messages: 0, answers: 0, requests: 0 };
 const outcomes = new Map<string, number>();
 
-beforeAll(async () => {
-  endpoint = await startSentryEndpoint();
-  Sentry.init({ dsn: endpoint.dsn, sendClientReports: false });
-});
-
 afterAll(async () => {
-  await Sentry.close(5_000);
-  await endpoint.close();
+  await Sentry.flush(5_000);
   process.stderr.write(
     `[reliability] fuzz: ${totals.cases} cases, ${totals.messages} messages, ${totals.requests} requests, ` +
-      `${totals.answers} answers compared, ${endpoint.events().length} Sentry events delivered; outcomes ` +
+      `${totals.answers} answers compared, ${sentrySuite.endpoint().events().length} Sentry events delivered; outcomes ` +
       `${JSON.stringify(Object.fromEntries([...outcomes].sort(([, left], [, right]) => right - left)))}\n`,
   );
 });

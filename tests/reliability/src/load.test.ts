@@ -16,13 +16,12 @@ import {
   startHttpServer,
   type TestClient,
 } from '@mcpscope/test-kit';
-import * as Sentry from '@sentry/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { addHoldTool, gate } from '../test/hold-tool.js';
 import { CountingSink } from '../test/log-sink.js';
 import { settledHeap } from '../test/memory.js';
 import { countingTracing } from '../test/otel.js';
-import { type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
+import { sentryForSuite } from '../test/sentry-endpoint.js';
 import { activeRequests, activeSessions, createStack, healthInFlight, type Stack } from '../test/stack.js';
 import { until } from '../test/until.js';
 
@@ -35,18 +34,11 @@ const HTTP_CHURN = 200;
 /** Heap the soak may add over the warm-up (caches that fill once; about 230 bytes per later session). */
 const HEAP_ALLOWANCE = 2 * 1024 * 1024;
 
-let endpoint: SentryEndpoint;
+sentryForSuite();
 const sentryPlugin = sentry();
 const figures: string[] = [];
 
-beforeAll(async () => {
-  endpoint = await startSentryEndpoint();
-  Sentry.init({ dsn: endpoint.dsn, sendClientReports: false });
-});
-
-afterAll(async () => {
-  await Sentry.close(2_000);
-  await endpoint.close();
+afterAll(() => {
   process.stderr.write(`[reliability] load: ${figures.join('; ')}\n`);
 });
 

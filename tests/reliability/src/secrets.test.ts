@@ -12,7 +12,7 @@ import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inMemoryTracing } from '../test/otel.js';
 import { addSecretTools, CANARY } from '../test/secret-tools.js';
-import { type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
+import { initSentry, type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
 import { createStack } from '../test/stack.js';
 
 let endpoint: SentryEndpoint;
@@ -22,11 +22,7 @@ beforeAll(async () => {
   process.env.MCP_DATABASE_PASSWORD = CANARY.environment;
   process.env.SECRET_API_KEY = CANARY.environment;
   endpoint = await startSentryEndpoint();
-  Sentry.init({
-    dsn: endpoint.dsn,
-    sendClientReports: false,
-    integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Dedupe'),
-  });
+  initSentry(endpoint.dsn, { dedupe: false });
 });
 
 afterAll(async () => {

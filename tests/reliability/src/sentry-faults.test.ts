@@ -7,7 +7,7 @@ import { SDK_VERSIONS, type SdkVersion } from '@mcpscope/test-kit';
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inMemoryTracing } from '../test/otel.js';
-import { refusedDsn, type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
+import { initSentry, refusedDsn, type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
 import { createStack, type Stack } from '../test/stack.js';
 import { captureStderr, type StderrCapture } from '../test/stderr.js';
 import { bareAnswers, survive } from '../test/survive.js';
@@ -27,13 +27,9 @@ afterAll(() => {
   process.stderr.write(`[reliability] Sentry faults survived: ${survived.length} (${survived.join('; ')})\n`);
 });
 
-function initSentry(dsn: string): void {
-  // Dedupe off: every failure is its own event, so a per-event report could not hide.
-  Sentry.init({
-    dsn,
-    sendClientReports: false,
-    integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Dedupe'),
-  });
+/** A fresh Sentry client per test, closed after it. */
+function startSentry(dsn: string): void {
+  initSentry(dsn, { dedupe: false });
   cleanups.push(() => Sentry.close(100));
 }
 
@@ -53,7 +49,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk: SdkVersion) => {
   });
 
   it('survives a Sentry endpoint that refuses connections, reporting it once', async () => {
-    initSentry(await refusedDsn());
+    startSentry(await refusedDsn());
     const observed = stack();
     stderr = captureStderr();
     const { server } = await survive(observed, sdk, expected, stderr);
@@ -71,7 +67,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk: SdkVersion) => {
     const endpoint: SentryEndpoint = await startSentryEndpoint();
     cleanups.push(() => endpoint.close());
     endpoint.hold();
-    initSentry(endpoint.dsn);
+    startSentry(endpoint.dsn);
     const observed = stack(100);
     stderr = captureStderr();
     const { server, first } = await survive(observed, sdk, expected, stderr);

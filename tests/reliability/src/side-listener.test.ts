@@ -6,26 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { sideListenerAddress } from '@mcpscope/core';
 import { connectInMemory, createExampleServer, SDK_VERSIONS } from '@mcpscope/test-kit';
-import * as Sentry from '@sentry/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inMemoryTracing } from '../test/otel.js';
-import { type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
+import { sentryForSuite } from '../test/sentry-endpoint.js';
 import { createStack } from '../test/stack.js';
 
 const METRICS_TOKEN = 'metrics-token-4c1e';
 const HEALTH_TOKEN = 'health-token-9b2d';
-let endpoint: SentryEndpoint;
+sentryForSuite();
 const otel = inMemoryTracing();
-
-beforeAll(async () => {
-  endpoint = await startSentryEndpoint();
-  Sentry.init({ dsn: endpoint.dsn, sendClientReports: false });
-});
-
-afterAll(async () => {
-  await Sentry.close(2_000);
-  await endpoint.close();
-});
 
 /** Local addresses (kernel hex notation) of the sockets listening on `port`. */
 function listeningAddresses(port: number): string[] {

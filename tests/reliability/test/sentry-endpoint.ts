@@ -5,6 +5,8 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import * as Sentry from '@sentry/node';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface SentryEvent {
   event_id: string;
@@ -103,4 +105,38 @@ export async function refusedDsn(): Promise<string> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://public@127.0.0.1:${port}/1`;
+}
+
+/**
+ * `Sentry.init` against `dsn` as the suites use it (no client reports). `dedupe: false` leaves out the
+ * Dedupe integration, so every failure is its own event and a double or a per-event report cannot hide.
+ */
+export function initSentry(dsn: string, { dedupe = true }: { dedupe?: boolean } = {}): void {
+  Sentry.init({
+    dsn,
+    sendClientReports: false,
+    ...(dedupe ? {} : { integrations: (defaults) => defaults.filter(({ name }) => name !== 'Dedupe') }),
+  });
+}
+
+/**
+ * For the calling test file: a local endpoint and `Sentry.init` against it before its tests, then
+ * `Sentry.close` and the endpoint's close after them (after the file's own `afterAll` hooks).
+ */
+export function sentryForSuite(closeTimeoutMs = 2_000): { endpoint(): SentryEndpoint } {
+  let endpoint: SentryEndpoint | undefined;
+  beforeAll(async () => {
+    endpoint = await startSentryEndpoint();
+    initSentry(endpoint.dsn);
+  });
+  afterAll(async () => {
+    await Sentry.close(closeTimeoutMs);
+    await endpoint?.close();
+  });
+  return {
+    endpoint: () => {
+      if (endpoint === undefined) throw new Error('The Sentry endpoint starts in beforeAll');
+      return endpoint;
+    },
+  };
 }
