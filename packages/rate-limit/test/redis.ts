@@ -3,7 +3,7 @@
  * Without redis-server the tests fail with a clear message, unless MCPSCOPE_SKIP_REDIS=1.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '@mcpscope/test-kit';
 import { Redis } from 'ioredis';
 
 export const SKIP_REDIS = process.env.MCPSCOPE_SKIP_REDIS === '1';
@@ -17,18 +17,6 @@ function redisServerPath(): string {
         'Set MCPSCOPE_SKIP_REDIS=1 to skip them.',
     );
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RunningRedis {
