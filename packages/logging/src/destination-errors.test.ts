@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { observe } from '@mcpscope/core';
-import { connectInMemory, createExampleServer, SDK_VERSIONS } from '@mcpscope/test-kit';
+import { captureStderr, connectInMemory, createExampleServer, SDK_VERSIONS } from '@mcpscope/test-kit';
 import pino, { type DestinationStream } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closedPipe } from '../test/closed-pipe.js';
@@ -15,17 +15,9 @@ afterEach(() => {
 
 /** What the plugin writes to stderr (lines starting `[mcpscope]`). */
 function captureReports(): () => string[] {
-  const written: string[] = [];
-  const original = process.stderr.write.bind(process.stderr);
-  vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    written.push(String(chunk));
-    return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write);
-  return () =>
-    written
-      .join('')
-      .split('\n')
-      .filter((line) => line.startsWith('[mcpscope]'));
+  const capture = captureStderr();
+  cleanups.push(capture.restore);
+  return capture.lines;
 }
 
 type Destination =

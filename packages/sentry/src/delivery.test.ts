@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { observe, serverFacts } from '@mcpscope/core';
 import {
+  captureStderr,
   connectInMemory,
   createExampleServer,
   SDK_VERSIONS,
@@ -26,18 +27,11 @@ afterEach(async () => {
   vi.restoreAllMocks();
 });
 
+/** What the plugin writes to stderr (lines starting `[mcpscope] @mcpscope/sentry`). */
 function captureReports(): () => string[] {
-  const written: string[] = [];
-  const original = process.stderr.write.bind(process.stderr);
-  vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    written.push(String(chunk));
-    return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write);
-  return () =>
-    written
-      .join('')
-      .split('\n')
-      .filter((line) => line.startsWith('[mcpscope] @mcpscope/sentry'));
+  const capture = captureStderr('[mcpscope] @mcpscope/sentry');
+  cleanups.push(capture.restore);
+  return capture.lines;
 }
 
 /** A fresh client per test (reports are once per client), without Dedupe so every failure is sent. */

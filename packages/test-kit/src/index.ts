@@ -26,6 +26,7 @@ export {
   startPrometheus,
   type VectorSample,
 } from './prometheus.js';
+export { captureStderr, type StderrCapture } from './stderr.js';
 export { type StdioChild, spawnStdioServer } from './stdio.js';
 export { type CallOptions, type ClientIdentity, connectClient, type TestClient } from './test-client.js';
 export { delay, waitFor } from './wait.js';

@@ -7,7 +7,7 @@
  */
 import { fetchHandler } from '@mcpscope/core';
 import { sentry } from '@mcpscope/sentry';
-import { SDK_VERSIONS, type SdkVersion } from '@mcpscope/test-kit';
+import { captureStderr, SDK_VERSIONS, type SdkVersion, type StderrCapture } from '@mcpscope/test-kit';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import pino from 'pino';
@@ -16,7 +16,6 @@ import { BrokenRegistry, closedPipe, FailingExporter, HangingExporter } from '..
 import { inMemoryTracing, tracingWith } from '../test/otel.js';
 import { sentryForSuite } from '../test/sentry-endpoint.js';
 import { createStack, type Stack, type StackOptions } from '../test/stack.js';
-import { captureStderr, type StderrCapture } from '../test/stderr.js';
 import { bareAnswers, survive as surviveTwice } from '../test/survive.js';
 
 const otel = inMemoryTracing();

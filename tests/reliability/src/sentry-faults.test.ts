@@ -3,13 +3,12 @@
  * answers (slow). The server answers as the bare one does, and the Sentry plugin reports the fault once
  * on stderr. Each test initialises its own Sentry client (reports are once per client).
  */
-import { SDK_VERSIONS, type SdkVersion } from '@mcpscope/test-kit';
+import { captureStderr, SDK_VERSIONS, type SdkVersion, type StderrCapture } from '@mcpscope/test-kit';
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inMemoryTracing } from '../test/otel.js';
 import { initSentry, refusedDsn, type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
 import { createStack, type Stack } from '../test/stack.js';
-import { captureStderr, type StderrCapture } from '../test/stderr.js';
 import { bareAnswers, survive } from '../test/survive.js';
 import { until } from '../test/until.js';
 

@@ -4,10 +4,14 @@
  * stays in flight, and the second run adds no report (a fault is reported once, not per request).
  */
 import { type PluginFailure, serverFacts } from '@mcpscope/core';
-import { createExampleServer, type ExampleServer, type SdkVersion } from '@mcpscope/test-kit';
+import {
+  createExampleServer,
+  type ExampleServer,
+  type SdkVersion,
+  type StderrCapture,
+} from '@mcpscope/test-kit';
 import { expect } from 'vitest';
 import type { Stack } from './stack.js';
-import type { StderrCapture } from './stderr.js';
 import { until } from './until.js';
 import { REQUESTS_PER_ROUND, runWorkload } from './workload.js';
 
