@@ -3,7 +3,7 @@
  * scenario (all five plugins by default), in one process started with `--expose-gc`. Every 100,000
  * requests the plugins and SDKs are flushed, the heap is collected twice and `heapUsed` is read. The
  * heap after the last request must be no larger than after the first 100,000 plus a small constant, and
- * nothing may be left in flight: core's `serverFacts(server).inFlight`, the metrics gauge and the health
+ * nothing may be left in flight: core's `endpointFacts(server).inFlight`, the metrics gauge and the health
  * plugin's `requests:inFlight`. Prints one JSON line.
  *
  * Usage: node --expose-gc --import tsx memory.ts <scenario> <requests> <checkpoint every>
@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flushPlugins, serverFacts } from '@mcpscope/core';
+import { flushPlugins, endpointFacts } from '@mcpscope/core';
 import { connectInMemory } from './bench-server.js';
 import { callEcho } from './load.js';
 import { type ScenarioCounts, scenarioNamed } from './scenarios.js';
@@ -79,7 +79,7 @@ while (sent < requests) {
   );
 }
 const seconds = (performance.now() - started) / 1_000;
-const inFlightAfter = { core: serverFacts(server)?.inFlight ?? 0, ...(await scenario.inFlight?.()) };
+const inFlightAfter = { core: endpointFacts(server)?.inFlight ?? 0, ...(await scenario.inFlight?.()) };
 const counts = await scenario.release();
 const rssMegabytes = process.resourceUsage().maxRSS / 1024;
 await client.close();

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { flushPlugins, serverFacts } from '@mcpscope/core';
+import { flushPlugins, endpointFacts } from '@mcpscope/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { connectInMemory, startHttpHost } from './bench-server.js';
 import type { ClientMessage } from './http-client.js';
@@ -101,7 +101,7 @@ function loadOverHttp(url: string, plan: LoadPlan, hooks: PhaseHooks): Promise<L
 }
 
 async function inFlightAfter(servers: readonly McpServer[]): Promise<ScenarioCounts> {
-  const facts = servers.map((server) => serverFacts(server)).filter((fact) => fact !== undefined);
+  const facts = servers.map((server) => endpointFacts(server)).filter((fact) => fact !== undefined);
   return facts.length === 0 ? {} : { core: facts.reduce((sum, fact) => sum + fact.inFlight, 0) };
 }
 

@@ -15,7 +15,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { runRawStdio } from '../test/raw-stdio.js';
 import { recordingPlugin } from '../test/recording-plugin.js';
-import { observe, type PluginFailure } from './index.js';
+import { type Diagnostic, observe } from './index.js';
 
 const initialize = {
   jsonrpc: '2.0',
@@ -69,11 +69,11 @@ const BAD_MESSAGES: string[] = [
 
 const sorted = (messages: unknown[]) => messages.map((message) => JSON.stringify(message)).sort();
 
-async function answersInMemory(sdk: SdkVersion, observed: boolean, failures: PluginFailure[]) {
+async function answersInMemory(sdk: SdkVersion, observed: boolean, failures: Diagnostic[]) {
   const example = createExampleServer({ sdk });
   const recorder = recordingPlugin();
   const server = observed
-    ? observe(example, { onPluginError: (failure) => failures.push(failure) }).use(recorder)
+    ? observe(example, { onDiagnostic: (failure) => failures.push(failure) }).use(recorder)
     : example;
   const connection = await connectRaw(server, sdk);
   await connection.send(JSON.parse(JSON.stringify(initialize)));
@@ -93,7 +93,7 @@ async function answersInMemory(sdk: SdkVersion, observed: boolean, failures: Plu
 
 describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
   it('answers bad input in memory exactly as the bare server, with nothing left in flight', async () => {
-    const failures: PluginFailure[] = [];
+    const failures: Diagnostic[] = [];
     const bare = await answersInMemory(sdk, false, failures);
     const observed = await answersInMemory(sdk, true, failures);
     expect(observed.received.length).toBe(bare.received.length);
@@ -183,13 +183,13 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       JSON.stringify(initialize),
     ];
     const answers = async (observed: boolean) => {
-      const failures: PluginFailure[] = [];
+      const failures: Diagnostic[] = [];
       const http = await startHttpServer({
         sdk,
         mode: 'stateless',
         createServer: () => {
           const server = createExampleServer({ sdk });
-          return observed ? observe(server, { onPluginError: (failure) => failures.push(failure) }) : server;
+          return observed ? observe(server, { onDiagnostic: (failure) => failures.push(failure) }) : server;
         },
       });
       const results: string[] = [];

@@ -1,24 +1,26 @@
 /**
  * Handler-level wrapping, for one purpose only: keep the original error a handler throws before the
  * SDK turns it into an `isError` result or a JSON-RPC error, and tell why a tool call failed. Every
- * wrapper calls the original exactly once and returns or rethrows exactly what it got.
+ * wrapper calls the original exactly once and returns exactly what it returned (the same promise: the
+ * wrappers watch it on the side, so the SDK answers on the same tick as without them).
  */
+import type { HandlerRecordLookup } from './internal-types.js';
 import type { RequestRecord } from './request-record.js';
 import type { RequestHandler, SdkProtocol, SdkRegistry } from './sdk-shape.js';
-import type { ToolErrorReason } from './types.js';
 
 const CAPTURES_ERRORS = Symbol.for('mcpscope.capturesErrors');
 
-export interface HandlerRecordLookup {
-  /** The request a handler serves, from its `extra` (v1) / `ctx` (v2), or the request id. */
-  recordForHandler(handlerContext: unknown): RequestRecord | undefined;
-  recordForId(requestId: unknown): RequestRecord | undefined;
+type Lookup = HandlerRecordLookup<RequestRecord>;
+
+function isThenable(value: unknown): value is Promise<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
-function markToolFailure(record: RequestRecord | undefined, reason: ToolErrorReason, error: unknown): void {
-  if (record === undefined || record.method !== 'tools/call' || record.toolErrorReason !== undefined) return;
-  record.toolErrorReason = reason;
-  if (error !== undefined && record.error === undefined) record.error = error;
+/** Runs `onRejected` when `value` rejects, without changing what its consumers see or when. */
+function watchRejection(value: unknown, onRejected: (error: unknown) => void): void {
+  if (isThenable(value)) value.then(undefined, onRejected);
 }
 
 type ExecuteToolHandler = NonNullable<SdkRegistry['executeToolHandler']>;
@@ -29,7 +31,7 @@ type ValidateToolOutput = NonNullable<SdkRegistry['validateToolOutput']>;
  * `observe` are covered alike). Marks each call whose handler started: a registered tool that failed
  * before its handler started had invalid arguments. Returns false if this SDK version has no such steps.
  */
-export function captureToolFailures(registry: SdkRegistry, lookup: HandlerRecordLookup): boolean {
+export function captureToolFailures(registry: SdkRegistry, lookup: Lookup): boolean {
   const { executeToolHandler, validateToolOutput } = registry;
   if (typeof executeToolHandler !== 'function') return false;
   // Results of tools with an output schema, so a failing output validation finds its request.
@@ -37,71 +39,79 @@ export function captureToolFailures(registry: SdkRegistry, lookup: HandlerRecord
 
   registry.executeToolHandler = function (this: unknown, tool, args, handlerContext) {
     const record = lookup.recordForHandler(handlerContext);
-    if (record !== undefined) record.handlerStarted = true;
-    const fail = (error: unknown): never => {
-      markToolFailure(record, 'handler_threw', error);
-      throw error;
-    };
+    record?.markHandlerStarted();
     let pending: Promise<unknown>;
     try {
       pending = executeToolHandler.call(this, tool, args, handlerContext);
     } catch (error) {
-      return fail(error);
+      record?.markToolFailure('handler_threw', error);
+      throw error;
     }
-    if (
-      (tool as { outputSchema?: unknown } | undefined)?.outputSchema === undefined ||
-      record === undefined
-    ) {
-      return Promise.resolve(pending).then(undefined, fail);
-    }
-    return Promise.resolve(pending).then((result) => {
-      if (typeof result === 'object' && result !== null) resultOwners.set(result, record);
-      return result;
-    }, fail);
+    if (record === undefined || !isThenable(pending)) return pending;
+    const hasOutputSchema = (tool as { outputSchema?: unknown } | undefined)?.outputSchema !== undefined;
+    pending.then(
+      (result) => {
+        if (hasOutputSchema && typeof result === 'object' && result !== null)
+          resultOwners.set(result, record);
+      },
+      (error: unknown) => record.markToolFailure('handler_threw', error),
+    );
+    return pending;
   } satisfies ExecuteToolHandler;
 
   if (typeof validateToolOutput === 'function') {
     registry.validateToolOutput = function (this: unknown, tool, result, toolName) {
+      const validating = validateToolOutput.call(this, tool, result, toolName);
       const record = typeof result === 'object' && result !== null ? resultOwners.get(result) : undefined;
-      return validateToolOutput.call(this, tool, result, toolName).then(undefined, (error: unknown) => {
-        markToolFailure(record, 'invalid_output', error);
-        throw error;
-      });
+      if (record !== undefined) {
+        watchRejection(validating, (error) => record.markToolFailure('invalid_output', error));
+      }
+      return validating;
     } satisfies ValidateToolOutput;
   }
   return true;
 }
 
-function captureThrown(handler: RequestHandler, lookup: HandlerRecordLookup): RequestHandler {
+function captureThrown(handler: RequestHandler, lookup: Lookup): RequestHandler {
   const capturing = function (this: unknown, request: unknown, extra: unknown): unknown {
     const record = lookup.recordForId((request as { id?: unknown } | undefined)?.id);
-    const keep = (error: unknown): never => {
-      if (record !== undefined && record.error === undefined) record.error = error;
-      throw error;
-    };
     let returned: unknown;
     try {
       returned = handler.call(this, request, extra);
     } catch (error) {
-      return keep(error);
+      record?.keepError(error);
+      throw error;
     }
-    return returned instanceof Promise ? returned.then(undefined, keep) : returned;
+    if (record !== undefined) watchRejection(returned, (error) => record.keepError(error));
+    return returned;
   };
   Object.defineProperty(capturing, CAPTURES_ERRORS, { value: true });
   return capturing;
 }
 
-/** Wraps the protocol-level handler of `method` (once) so its original thrown error is kept. */
-export function captureHandlerErrors(
-  protocol: SdkProtocol,
-  method: string,
-  lookup: HandlerRecordLookup,
-): void {
+function isCapturing(handler: unknown): boolean {
+  return (handler as Record<symbol, unknown> | undefined)?.[CAPTURES_ERRORS] === true;
+}
+
+/**
+ * Wraps every protocol-level request handler of this SDK instance, those registered already and those
+ * registered later (the SDK registers tools/call and prompts/get handlers lazily), so the original
+ * error each throws is kept on its request.
+ */
+export function captureHandlerErrors(protocol: SdkProtocol, lookup: Lookup): void {
   const handlers = protocol._requestHandlers;
-  if (!(handlers instanceof Map)) return;
-  const handler = handlers.get(method);
-  if (handler === undefined || (handler as unknown as Record<symbol, unknown>)[CAPTURES_ERRORS] === true) {
-    return;
+  if (!(handlers instanceof Map) || isCapturing(handlers)) return;
+  for (const [method, handler] of handlers) {
+    if (!isCapturing(handler)) Map.prototype.set.call(handlers, method, captureThrown(handler, lookup));
   }
-  handlers.set(method, captureThrown(handler, lookup));
+  Object.defineProperty(handlers, 'set', {
+    configurable: true,
+    writable: true,
+    value(method: string, handler: RequestHandler) {
+      const wrapped =
+        typeof handler === 'function' && !isCapturing(handler) ? captureThrown(handler, lookup) : handler;
+      return Map.prototype.set.call(this, method, wrapped);
+    },
+  });
+  Object.defineProperty(handlers, CAPTURES_ERRORS, { value: true });
 }

@@ -12,7 +12,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { runRawStdio } from '../test/raw-stdio.js';
 import { recordingPlugin, throwingPlugin } from '../test/recording-plugin.js';
-import { observe, type PluginFailure } from './index.js';
+import { type Diagnostic, observe } from './index.js';
 
 /** A scripted conversation; each answer reduced to what the client saw (result, or error code and message). */
 async function converse(client: TestClient): Promise<unknown[]> {
@@ -49,11 +49,11 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     const bare = await converse(bareClient);
     await bareClient.close();
 
-    const failures: PluginFailure[] = [];
+    const failures: Diagnostic[] = [];
     const thrower = throwingPlugin();
     const recorder = recordingPlugin();
     const server = observe(createExampleServer({ sdk }), {
-      onPluginError: (failure) => failures.push(failure),
+      onDiagnostic: (failure) => failures.push(failure),
     });
     server.use(thrower, recorder);
     const observedClient = await connectInMemory(server, sdk);
@@ -68,7 +68,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(hooks).toEqual(
       [
         'setup',
-        'onServerClose',
+        'onEndpointClose',
         'onConnectionOpen',
         'onConnectionClose',
         'onSessionStart',
@@ -109,7 +109,8 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(stdoutLines.map((line) => JSON.parse(line).id).sort()).toEqual([1, 2, 3, 4]);
     const reports = run.stderr
       .split('\n')
-      .filter((line) => line.startsWith('[mcpscope] plugin "throwing" failed in onRequestEnd'));
+      .filter((line) => line.startsWith('[mcpscope] throwing in onRequestEnd: failed'));
     expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatch(/\(MCPSCOPE_PLUGIN_FAILED\)$/);
   });
 });

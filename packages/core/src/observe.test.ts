@@ -10,11 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { recordingPlugin } from '../test/recording-plugin.js';
 import {
   currentRequest,
+  endpointFacts,
   flushPlugins,
   type McpscopePlugin,
   observe,
   type RequestFacts,
-  serverFacts,
 } from './index.js';
 
 describe('observe', () => {
@@ -27,13 +27,13 @@ describe('observe', () => {
     const second = recordingPlugin('second');
     expect(observed.use(first).use(second, first)).toBe(server);
     expect(first.servers).toHaveLength(1);
-    expect(serverFacts(server)?.connected).toBe(false);
+    expect(endpointFacts(server)?.connected).toBe(false);
   });
 
   it('rejects what is not an MCP server, and plugins without a name, with clear errors', () => {
     expect(() => observe({} as object)).toThrow(/observe\(\) takes an MCP server/);
     const server = observe(createExampleServer({ sdk: 'v2' }));
-    expect(() => server.use({} as McpscopePlugin)).toThrow(/server.use\(\) takes mcpscope plugins/);
+    expect(() => server.use({} as McpscopePlugin)).toThrow(/use\(\) takes mcpscope plugins/);
   });
 
   it('attaches one plugin instance to many servers, once each', async () => {
@@ -69,7 +69,7 @@ describe('observe', () => {
     const failures: string[] = [];
     const server = observe(createExampleServer({ sdk: 'v1' }), {
       closeTimeoutMs: 50,
-      onPluginError: (failure) => failures.push(`${failure.plugin} ${failure.hook}`),
+      onDiagnostic: (failure) => failures.push(`${failure.plugin} ${failure.hook}`),
     }).use(quick, hanging);
     await connectInMemory(server, 'v1');
     await server.close();
@@ -87,9 +87,9 @@ describe('observe', () => {
     const closed: boolean[] = [];
     const server = observe(createExampleServer({ sdk: 'v2' })).use({
       name: 'forgetful',
-      onServerClose: (facts) => closed.push(facts.closed),
+      onEndpointClose: (facts) => closed.push(facts.closed),
     });
-    expect(serverFacts(server)?.closed).toBe(false);
+    expect(endpointFacts(server)?.closed).toBe(false);
     await connectInMemory(server, 'v2');
     await server.close();
     await server.close();
@@ -175,7 +175,7 @@ describe.each(SDK_VERSIONS)('SDK %s: the contract', (sdk) => {
 
   it('dispatches anyway when aroundRequest throws before dispatching', async () => {
     const recorder = recordingPlugin();
-    const server = observe(createExampleServer({ sdk }), { onPluginError: () => undefined }).use(
+    const server = observe(createExampleServer({ sdk }), { onDiagnostic: () => undefined }).use(
       {
         name: 'broken-around',
         aroundRequest: () => {
@@ -241,7 +241,7 @@ describe.each(SDK_VERSIONS)('SDK %s: the contract', (sdk) => {
     const recorder = recordingPlugin();
     const injector: McpscopePlugin = {
       name: 'injector',
-      onServerRequestStart: (request) => request.setMeta('traceparent', traceparent),
+      onOutboundRequestStart: (request) => request.setMeta('traceparent', traceparent),
     };
     const server = createExampleServer({ sdk });
     observe(server).use(injector, recorder);
@@ -278,9 +278,9 @@ describe.each(SDK_VERSIONS)('SDK %s: the contract', (sdk) => {
     const inner = (server as unknown as { server: { listRoots(): Promise<{ roots: unknown[] }> } }).server;
     const roots = await inner.listRoots();
     expect(roots.roots).toHaveLength(1);
-    await waitFor(() => recorder.serverRequestsEnded.length === 1, 'the request to end');
-    expect(recorder.serverRequestsEnded[0]).toMatchObject({ method: 'roots/list', outcome: 'ok' });
-    expect(recorder.serverRequestsEnded[0]?.durationMs).toBeGreaterThanOrEqual(0);
+    await waitFor(() => recorder.outboundEnded.length === 1, 'the request to end');
+    expect(recorder.outboundEnded[0]).toMatchObject({ method: 'roots/list', outcome: 'ok' });
+    expect(recorder.outboundEnded[0]?.durationMs).toBeGreaterThanOrEqual(0);
     expect(received[0]?.params?._meta?.traceparent).toBe(traceparent);
     await closeClient();
   });

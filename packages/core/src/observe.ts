@@ -1,58 +1,67 @@
-import { CORE_PLUGIN, reportFailure } from './plugin-hooks.js';
-import { serverShapeOf } from './sdk-shape.js';
-import { registerState, stateOf } from './server-registry.js';
-import { ServerState } from './server-state.js';
+import { CORE_DIAGNOSTIC_CODES, CORE_PLUGIN, reportDiagnostic } from './diagnostics.js';
+import { EndpointState } from './endpoint-state.js';
+import { endpointShapeOf } from './sdk-shape.js';
+import { shared } from './shared-state.js';
 import { type ListenAddress, startSideListener } from './side-listener.js';
-import type { McpscopePlugin, ObservedServer, ObserveOptions, ServerFacts } from './types.js';
+import type { EndpointFacts, McpscopePlugin, ObservedEndpoint, ObserveOptions } from './types.js';
 
 /**
  * Observes an MCP server (v1 `McpServer`/`Server` from @modelcontextprotocol/sdk, or v2 from
- * @modelcontextprotocol/server) and returns the same instance with `use(...plugins)` added. Calling it
- * again on the same server returns it unchanged; options are read on the first call.
+ * @modelcontextprotocol/server) or an MCP `Client` (either SDK), and returns the same instance with
+ * `use(...plugins)` added. Calling it again on the same instance returns it unchanged; options are read
+ * on the first call.
  */
-export function observe<Server extends object>(
-  server: Server,
+export function observe<Endpoint extends object>(
+  endpoint: Endpoint,
   options: ObserveOptions = {},
-): ObservedServer<Server> {
-  if (stateOf(server) !== undefined) return server as ObservedServer<Server>;
-  const state = new ServerState(server, serverShapeOf(server), options);
-  registerState(server, state);
-  const observed = server as ObservedServer<Server>;
-  Object.defineProperty(server, 'use', {
+): ObservedEndpoint<Endpoint> {
+  if (shared.endpoints.has(endpoint)) return endpoint as ObservedEndpoint<Endpoint>;
+  const state = new EndpointState(endpoint, endpointShapeOf(endpoint), options);
+  shared.endpoints.set(endpoint, state);
+  const observed = endpoint as ObservedEndpoint<Endpoint>;
+  Object.defineProperty(endpoint, 'use', {
     configurable: true,
     enumerable: false,
     writable: true,
-    value: function use(...plugins: McpscopePlugin[]): ObservedServer<Server> {
+    value: function use(...plugins: McpscopePlugin[]): ObservedEndpoint<Endpoint> {
       state.attach(plugins);
       return observed;
     },
   });
   state.install();
   if (options.listen !== undefined) {
-    state.sideListener = startSideListener(server, options.listen, (error) =>
-      reportFailure(state.reporter, CORE_PLUGIN, 'side listener', error),
+    state.sideListener = startSideListener(endpoint, options.listen, (error) =>
+      reportDiagnostic(
+        CORE_PLUGIN,
+        {
+          code: CORE_DIAGNOSTIC_CODES.sideListenerFailed,
+          message: `the side listener on port ${options.listen?.port} failed`,
+          error,
+        },
+        options.onDiagnostic,
+      ),
     );
   }
   return observed;
 }
 
-/** What core knows about an observed server (in-flight requests, connections), or undefined. */
-export function serverFacts(server: object): ServerFacts | undefined {
-  return stateOf(server);
+/** What core knows about an observed endpoint (in-flight requests, connections), or undefined. */
+export function endpointFacts(endpoint: object): EndpointFacts | undefined {
+  return shared.endpoints.get(endpoint);
 }
 
 /**
- * Flushes every plugin attached to an observed server (each within `closeTimeoutMs`), whether or not
- * `server.close()` would: for servers observed with `closePlugins: false`, and for graceful shutdown.
+ * Flushes every plugin attached to an observed endpoint (each within `closeTimeoutMs`), whether or not
+ * `close()` would: for servers observed with `closePlugins: false`, and for graceful shutdown.
  */
-export function flushPlugins(server: object): Promise<void> {
-  const state = stateOf(server);
+export function flushPlugins(endpoint: object): Promise<void> {
+  const state = shared.endpoints.get(endpoint);
   return state === undefined ? Promise.resolve() : state.flush();
 }
 
 /** The address of the side listener started by `observe(server, { listen })`, once it listens. */
-export function sideListenerAddress(server: object): Promise<ListenAddress> {
-  const listener = stateOf(server)?.sideListener;
+export function sideListenerAddress(endpoint: object): Promise<ListenAddress> {
+  const listener = shared.endpoints.get(endpoint)?.sideListener;
   if (listener === undefined) {
     return Promise.reject(new Error('This server was not observed with a `listen` option.'));
   }

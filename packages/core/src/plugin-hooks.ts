@@ -2,70 +2,24 @@
  * Plugin isolation: hooks are looked up once per `use`, called in order, and a hook that throws (or
  * returns a rejected promise) is reported once per plugin and hook, never per request.
  */
-import type { McpscopePlugin, PluginFailure, RequestFacts } from './types.js';
+import { reportPluginFailure } from './diagnostics.js';
+import { HOOK_NAMES, type HookLists, type HookName } from './hook-names.js';
+import type { DiagnosticReceiver, McpscopePlugin, RequestFacts } from './types.js';
 
-export const HOOK_NAMES = [
-  'onServerClose',
-  'onConnectionOpen',
-  'onConnectionClose',
-  'onSessionStart',
-  'onSessionEnd',
-  'onRequestStart',
-  'aroundRequest',
-  'onRequestEnd',
-  'onNotification',
-  'onServerRequestStart',
-  'onServerRequestEnd',
-  'onTransportError',
-] as const;
+export type { HookLists } from './hook-names.js';
 
-export type HookName = (typeof HOOK_NAMES)[number];
-
-export type HookLists = { [Name in HookName]: McpscopePlugin[] };
-
-export type FailureReporter = (failure: PluginFailure) => void;
-
-/** The name under which core reports its own unexpected failures. */
-export const CORE_PLUGIN: McpscopePlugin = { name: 'mcpscope/core' };
-
-const reportedFailures = new WeakMap<McpscopePlugin, Set<string>>();
-
-export function writeFailureToStderr(failure: PluginFailure): void {
-  const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
-  process.stderr.write(
-    `[mcpscope] plugin "${failure.plugin}" failed in ${failure.hook}: ${reason} ` +
-      '(the request was not affected; later failures of this hook are not reported)\n',
-  );
-}
-
-export function reportFailure(
-  reporter: FailureReporter,
-  plugin: McpscopePlugin,
-  hook: string,
-  error: unknown,
-): void {
-  let hooks = reportedFailures.get(plugin);
-  if (hooks === undefined) {
-    hooks = new Set();
-    reportedFailures.set(plugin, hooks);
-  }
-  if (hooks.has(hook)) return;
-  hooks.add(hook);
-  try {
-    reporter({ plugin: String(plugin.name), hook, error });
-  } catch {
-    // A failing reporter has nowhere left to report to.
-  }
-}
+/** Where an endpoint's plugin failures go. */
+export type FailureReceiver = DiagnosticReceiver | undefined;
 
 export function emptyHookLists(): HookLists {
-  const lists = {} as HookLists;
+  const lists = {} as { [Name in HookName]: McpscopePlugin[] };
   for (const name of HOOK_NAMES) lists[name] = [];
   return lists;
 }
 
 export function buildHookLists(plugins: readonly McpscopePlugin[]): HookLists {
-  const lists = emptyHookLists();
+  const lists = {} as { [Name in HookName]: McpscopePlugin[] };
+  for (const name of HOOK_NAMES) lists[name] = [];
   for (const plugin of plugins) {
     for (const name of HOOK_NAMES) {
       if (typeof plugin[name] === 'function') lists[name].push(plugin);
@@ -83,21 +37,45 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 /** Calls one hook on every plugin that has it, isolating each. */
 export function callHooks(
   plugins: readonly McpscopePlugin[],
-  hook: Exclude<HookName, 'aroundRequest' | 'onTransportError'>,
+  hook: Exclude<HookName, 'aroundRequest'>,
   argument: unknown,
-  reporter: FailureReporter,
+  receiver: FailureReceiver,
 ): void {
   for (let index = 0; index < plugins.length; index++) {
     const plugin = plugins[index]!;
     try {
       const returned = (plugin[hook] as (argument: unknown) => unknown).call(plugin, argument);
       if (isThenable(returned)) {
-        returned.then(undefined, (error: unknown) => reportFailure(reporter, plugin, hook, error));
+        returned.then(undefined, (error: unknown) => reportPluginFailure(plugin, hook, error, receiver));
       }
     } catch (error) {
-      reportFailure(reporter, plugin, hook, error);
+      reportPluginFailure(plugin, hook, error, receiver);
     }
   }
+}
+
+/** Calls one plugin's hook (setup, or a late plugin's view of open connections), isolated. */
+export function callHook(
+  plugin: McpscopePlugin,
+  hook: 'setup' | 'onConnectionOpen' | 'onSessionStart',
+  argument: unknown,
+  receiver: FailureReceiver,
+): void {
+  const method = plugin[hook] as ((argument: unknown) => void) | undefined;
+  if (method === undefined) return;
+  try {
+    method.call(plugin, argument);
+  } catch (error) {
+    reportPluginFailure(plugin, hook, error, receiver);
+  }
+}
+
+/** What `runAround` needs to know about the request beyond its facts. */
+export interface AroundState {
+  readonly ended: boolean;
+  readonly refusal: unknown;
+  /** The plugin whose `aroundRequest` is running: the default author of a refusal. */
+  aroundPlugin: string | undefined;
 }
 
 /**
@@ -107,9 +85,9 @@ export function callHooks(
  */
 export function runAround(
   plugins: readonly McpscopePlugin[],
-  request: RequestFacts & { aroundPlugin: string | undefined },
+  request: RequestFacts & AroundState,
   deliver: () => void,
-  reporter: FailureReporter,
+  receiver: FailureReceiver,
 ): void {
   const enter = (index: number): void => {
     if (index === plugins.length) {
@@ -128,7 +106,7 @@ export function runAround(
     try {
       plugin.aroundRequest!(request, dispatch);
     } catch (error) {
-      reportFailure(reporter, plugin, 'aroundRequest', error);
+      reportPluginFailure(plugin, 'aroundRequest', error, receiver);
       if (!dispatched && !request.ended && request.refusal === undefined) dispatch();
     }
   };

@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RequestFacts } from './types.js';
-
-const requestStorage = new AsyncLocalStorage<RequestFacts>();
+/** The one async context each request's dispatch runs in, and `currentRequest()` inside handlers. */
+import { shared } from './shared-state.js';
+import type { ContextCarrier, RequestFacts } from './types.js';
 
 /**
  * The facts of the request being handled, from inside any tool, prompt or resource handler (and any
@@ -9,14 +8,35 @@ const requestStorage = new AsyncLocalStorage<RequestFacts>();
  * context (see `McpscopePlugin.requestContext` and `ObserveOptions.requestContext`).
  */
 export function currentRequest(): RequestFacts | undefined {
-  return requestStorage.getStore();
+  const stored = shared.requestStorage.getStore();
+  if (stored !== undefined) return stored;
+  if (shared.carriers.size === 0) return undefined;
+  for (const carrier of shared.carriers) {
+    const carried = carrier.currentRequest();
+    if (carried !== undefined) return carried;
+  }
+  return undefined;
 }
 
+/** Remembers a plugin's carrier so `currentRequest()` can look into the contexts it enters. */
+export function registerCarrier(carrier: ContextCarrier): void {
+  shared.carriers.add(carrier);
+}
+
+/**
+ * Runs `callback` inside one async context for `request`: the first carrier (highest priority) that can
+ * carry it, else core's own AsyncLocalStorage when anything needs a context, else directly.
+ */
 export function runInRequestContext(
   request: RequestFacts,
-  deliver: (message: unknown, extra: unknown) => void,
-  message: unknown,
-  extra: unknown,
+  carriers: readonly ContextCarrier[],
+  values: ReadonlyMap<symbol, unknown> | undefined,
+  needsContext: boolean,
+  callback: () => void,
 ): void {
-  requestStorage.run(request, deliver, message, extra);
+  for (let index = 0; index < carriers.length; index++) {
+    if (carriers[index]!.run(request, values, callback)) return;
+  }
+  if (needsContext || values !== undefined) shared.requestStorage.run(request, callback);
+  else callback();
 }

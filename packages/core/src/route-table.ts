@@ -1,14 +1,14 @@
 /** Routes contributed by plugins, resolved at request time so plugins attached later are served too. */
-import { reportFailure, writeFailureToStderr } from './plugin-hooks.js';
-import { stateOf } from './server-registry.js';
-import type { McpscopePlugin, RouteRequest, RouteResponse } from './types.js';
+import { reportPluginFailure } from './diagnostics.js';
+import { shared } from './shared-state.js';
+import type { DiagnosticReceiver, McpscopePlugin, RouteRequest, RouteResponse } from './types.js';
 
-/** Where routes come from: an observed server, or the plugins themselves. */
+/** Where routes come from: an observed endpoint, or the plugins themselves. */
 export type RouteSource = object | readonly McpscopePlugin[];
 
 function pluginsOf(source: RouteSource): readonly McpscopePlugin[] {
   if (Array.isArray(source)) return source as readonly McpscopePlugin[];
-  const state = stateOf(source);
+  const state = shared.endpoints.get(source);
   if (state === undefined) {
     throw new TypeError('Route handlers take an observed server (see observe()) or an array of plugins.');
   }
@@ -32,7 +32,9 @@ export function createRouter(
   source: RouteSource,
 ): (request: RouteRequest) => Promise<RouteResponse | undefined> {
   const plugins = pluginsOf(source);
-  const reporter = (Array.isArray(source) ? undefined : stateOf(source)?.reporter) ?? writeFailureToStderr;
+  const receiver: DiagnosticReceiver | undefined = Array.isArray(source)
+    ? undefined
+    : shared.endpoints.get(source)?.receiver;
   return async (request) => {
     const path = request.url.pathname;
     for (const plugin of plugins) {
@@ -41,7 +43,7 @@ export function createRouter(
       try {
         return await handler(request);
       } catch (error) {
-        reportFailure(reporter, plugin, `route ${path}`, error);
+        reportPluginFailure(plugin, `route ${path}`, error, receiver);
         return INTERNAL_ERROR;
       }
     }

@@ -37,7 +37,7 @@ describe('routes', () => {
   it('serves plugin routes through a Node handler: 200, 404, HEAD, and 500 for a failing route', async () => {
     const failures: string[] = [];
     const server = observe(createExampleServer({ sdk: 'v1' }), {
-      onPluginError: (failure) => failures.push(`${failure.plugin} ${failure.hook}`),
+      onDiagnostic: (failure) => failures.push(`${failure.plugin} ${failure.hook}`),
     }).use(metricsPlugin, brokenPlugin);
     const http = await serveNode(nodeHandler(server));
     const ok = await fetch(`${http.base}/metrics`, { headers: { accept: 'application/openmetrics-text' } });

@@ -2,7 +2,7 @@
  * The parts of the MCP SDK (v1 `@modelcontextprotocol/sdk`, v2 `@modelcontextprotocol/server`) that
  * core relies on, described structurally: core has no runtime dependency on either SDK.
  */
-import type { TransportKind } from './types.js';
+import type { EndpointRole, TransportKind } from './vocabulary.js';
 
 export type MessageHandler = (message: unknown, extra?: unknown) => void;
 export type SendFunction = (message: unknown, options?: unknown) => Promise<void>;
@@ -17,6 +17,8 @@ export interface SdkTransport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   sessionId?: string;
+  /** Streamable HTTP server transports (v1 node, v2 node and web-standard). */
+  handleRequest?: (...args: unknown[]) => unknown;
 }
 
 /** The SDK's `Protocol` (v1 `Server`, v2 `Server`): the object that owns the transport. */
@@ -27,6 +29,8 @@ export interface SdkProtocol {
   _requestHandlers?: Map<string, RequestHandler>;
   _requestHandlerAbortControllers?: Map<unknown, AbortController>;
   _serverInfo?: { name?: unknown; version?: unknown };
+  /** Clients: their own `clientInfo`. */
+  _clientInfo?: { name?: unknown; version?: unknown };
 }
 
 export interface RegisteredEntry {
@@ -52,23 +56,35 @@ function isProtocol(value: unknown): value is SdkProtocol {
   );
 }
 
-export interface ServerShape {
+export interface EndpointShape {
+  role: EndpointRole;
   protocol: SdkProtocol;
   registry: SdkRegistry | undefined;
 }
 
-/** Tells a high-level McpServer from a low-level Server; throws a clear error for anything else. */
-export function serverShapeOf(server: unknown): ServerShape {
-  if (typeof server === 'object' && server !== null) {
-    const inner = (server as { server?: unknown }).server;
-    if (isProtocol(inner) && typeof (server as { connect?: unknown }).connect === 'function') {
-      return { protocol: inner, registry: server as SdkRegistry };
+/** An SDK `Client` (v1 and v2): a protocol that calls tools rather than serving them. */
+function isClient(value: SdkProtocol): boolean {
+  const client = value as unknown as Record<string, unknown>;
+  return typeof client.callTool === 'function' && typeof client.getServerCapabilities === 'function';
+}
+
+/**
+ * Tells a high-level McpServer from a low-level Server or a Client; throws a clear error for anything
+ * else.
+ */
+export function endpointShapeOf(endpoint: unknown): EndpointShape {
+  if (typeof endpoint === 'object' && endpoint !== null) {
+    const inner = (endpoint as { server?: unknown }).server;
+    if (isProtocol(inner) && typeof (endpoint as { connect?: unknown }).connect === 'function') {
+      return { role: 'server', protocol: inner, registry: endpoint as SdkRegistry };
     }
-    if (isProtocol(server)) return { protocol: server, registry: undefined };
+    if (isProtocol(endpoint)) {
+      return { role: isClient(endpoint) ? 'client' : 'server', protocol: endpoint, registry: undefined };
+    }
   }
   throw new TypeError(
-    'observe() takes an MCP server: a McpServer or Server from @modelcontextprotocol/sdk (1.x) ' +
-      'or @modelcontextprotocol/server (2.x).',
+    'observe() takes an MCP server or client: a McpServer, Server or Client from @modelcontextprotocol/sdk ' +
+      '(1.x), or from @modelcontextprotocol/server or @modelcontextprotocol/client (2.x).',
   );
 }
 
@@ -80,6 +96,9 @@ const TRANSPORT_KINDS: Record<string, TransportKind> = {
   PerRequestHTTPServerTransport: 'streamable-http',
   SSEServerTransport: 'sse',
   InMemoryTransport: 'in-memory',
+  StdioClientTransport: 'stdio',
+  StreamableHTTPClientTransport: 'streamable-http',
+  SSEClientTransport: 'sse',
 };
 
 export function transportKindOf(transport: object): TransportKind {
@@ -91,6 +110,7 @@ export function transportKindOf(transport: object): TransportKind {
   if (typeof shape.handleRequest === 'function' || typeof shape.handleMessage === 'function') {
     return 'streamable-http';
   }
+  if (shape._url instanceof URL) return 'streamable-http';
   return 'unknown';
 }
 
@@ -119,4 +139,13 @@ export function protocolVersionHeaderOf(extra: unknown): string | undefined {
       ? (headers as Headers).get('mcp-protocol-version')
       : (headers as Record<string, unknown>)['mcp-protocol-version'];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Where an HTTP client transport connects to (`server.address`, `server.port`). */
+export function serverEndpointOf(transport: object): { address: string; port: number } | undefined {
+  const url = (transport as { _url?: unknown })._url;
+  if (!(url instanceof URL)) return undefined;
+  const address = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  return { address, port };
 }

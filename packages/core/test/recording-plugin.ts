@@ -1,15 +1,14 @@
 /** A plugin that records every hook call, for asserting exact lifecycle behaviour. */
 import type {
+  EndpointFacts,
   McpscopePlugin,
   NotificationFacts,
   RequestFacts,
-  ServerFacts,
-  ServerRequestFacts,
   SessionFacts,
 } from '../src/index.js';
 
 export interface RecordingPlugin extends McpscopePlugin {
-  readonly servers: ServerFacts[];
+  readonly servers: EndpointFacts[];
   readonly started: RequestFacts[];
   readonly ended: RequestFacts[];
   readonly sessionsStarted: SessionFacts[];
@@ -17,8 +16,8 @@ export interface RecordingPlugin extends McpscopePlugin {
   readonly connectionsOpened: SessionFacts[];
   readonly connectionsClosed: SessionFacts[];
   readonly notifications: NotificationFacts[];
-  readonly serverRequestsStarted: ServerRequestFacts[];
-  readonly serverRequestsEnded: ServerRequestFacts[];
+  readonly outboundStarted: RequestFacts[];
+  readonly outboundEnded: RequestFacts[];
   readonly transportErrors: Error[];
   /** Started minus ended, counted by this plugin. */
   readonly inFlight: number;
@@ -29,7 +28,7 @@ export interface RecordingPlugin extends McpscopePlugin {
 
 export function recordingPlugin(name = 'recording'): RecordingPlugin {
   const lists = {
-    servers: [] as ServerFacts[],
+    servers: [] as EndpointFacts[],
     started: [] as RequestFacts[],
     ended: [] as RequestFacts[],
     sessionsStarted: [] as SessionFacts[],
@@ -37,8 +36,8 @@ export function recordingPlugin(name = 'recording'): RecordingPlugin {
     connectionsOpened: [] as SessionFacts[],
     connectionsClosed: [] as SessionFacts[],
     notifications: [] as NotificationFacts[],
-    serverRequestsStarted: [] as ServerRequestFacts[],
-    serverRequestsEnded: [] as ServerRequestFacts[],
+    outboundStarted: [] as RequestFacts[],
+    outboundEnded: [] as RequestFacts[],
     transportErrors: [] as Error[],
   };
   return {
@@ -63,9 +62,9 @@ export function recordingPlugin(name = 'recording'): RecordingPlugin {
     onRequestStart: (request) => void lists.started.push(request),
     onRequestEnd: (request) => void lists.ended.push(request),
     onNotification: (notification) => void lists.notifications.push(notification),
-    onServerRequestStart: (request) => void lists.serverRequestsStarted.push(request),
-    onServerRequestEnd: (request) => void lists.serverRequestsEnded.push(request),
-    onTransportError: (error) => void lists.transportErrors.push(error),
+    onOutboundRequestStart: (request) => void lists.outboundStarted.push(request),
+    onOutboundRequestEnd: (request) => void lists.outboundEnded.push(request),
+    onTransportError: (facts) => void lists.transportErrors.push(facts.error),
   };
 }
 
@@ -82,7 +81,7 @@ export function throwingPlugin(): McpscopePlugin & { readonly calls: number } {
       return calls;
     },
     setup: fail,
-    onServerClose: fail,
+    onEndpointClose: fail,
     onConnectionOpen: fail,
     onConnectionClose: fail,
     onSessionStart: fail,
@@ -91,8 +90,8 @@ export function throwingPlugin(): McpscopePlugin & { readonly calls: number } {
     aroundRequest: fail,
     onRequestEnd: fail,
     onNotification: fail,
-    onServerRequestStart: fail,
-    onServerRequestEnd: fail,
+    onOutboundRequestStart: fail,
+    onOutboundRequestEnd: fail,
     onTransportError: fail,
     close: fail,
   };

@@ -217,7 +217,7 @@ export function health(options: HealthOptions = {}): HealthPlugin {
       tracker.opened(session);
       if (session.transport === 'stdio') watchStdin();
     },
-    onServerClose(server) {
+    onEndpointClose(server) {
       tracker.serverClosed(server);
     },
 

@@ -1,36 +1,36 @@
 /** The servers this plugin is attached to and their connections: what readiness and the drain need. */
-import type { ServerFacts, SessionFacts } from '@mcpscope/core';
+import type { EndpointFacts, SessionFacts } from '@mcpscope/core';
 
 export class ServerTracker {
   /** Servers that may hold connections or in-flight requests (dropped once their last connection closed). */
-  readonly servers = new Set<ServerFacts>();
+  readonly servers = new Set<EndpointFacts>();
   /** The most recently attached server: closing it flushes the plugins even when no server is live. */
-  last: ServerFacts | undefined = undefined;
+  last: EndpointFacts | undefined = undefined;
   openConnections = 0;
   /** A Streamable HTTP or SSE transport connected at some point: sessions come and go. */
   sawHttp = false;
   /** The stdio transport whose stdin is watched, set once. */
   sawStdio = false;
 
-  attach(server: ServerFacts): void {
+  attach(server: EndpointFacts): void {
     this.servers.add(server);
     this.last = server;
   }
 
   opened(session: SessionFacts): void {
     this.openConnections++;
-    this.servers.add(session.server);
+    this.servers.add(session.endpoint);
     if (session.transport === 'streamable-http' || session.transport === 'sse') this.sawHttp = true;
   }
 
   /** The server's close() was called: it holds nothing the drain must wait for or close. */
-  serverClosed(server: ServerFacts): void {
+  serverClosed(server: EndpointFacts): void {
     this.servers.delete(server);
   }
 
   closed(session: SessionFacts): void {
     this.openConnections = Math.max(0, this.openConnections - 1);
-    if (!session.server.connected) this.servers.delete(session.server);
+    if (!session.endpoint.connected) this.servers.delete(session.endpoint);
   }
 
   /** Requests in flight across the live servers. */

@@ -102,7 +102,7 @@ export class ClientNotifications {
   private send(request: RequestFacts, level: McpLoggingLevel, args: readonly unknown[]): void {
     try {
       if (severityOf(level) < this.threshold(request)) return;
-      const protocol = protocolOf(request.session.server.instance);
+      const protocol = protocolOf(request.session.endpoint.instance);
       if (protocol === undefined) return;
       const notification = { method: 'notifications/message', params: { level, data: dataOf(args) } };
       protocol.notification(notification, { relatedRequestId: request.id }).catch(() => undefined);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createDefaultLogger } from './default-logger.js';
 import type { LoggerScope } from './logger-scope.js';
 
-/** Scopes by server (the ServerFacts given to `setup`). */
+/** Scopes by server (the EndpointFacts given to `setup`). */
 const scopes = new WeakMap<object, LoggerScope>();
 let latestScope: LoggerScope | undefined;
 let fallbackLogger: Logger | undefined;
@@ -26,7 +26,7 @@ export function attachScope(server: object, scope: LoggerScope): void {
 export function getLogger(): Logger {
   const request = currentRequest();
   if (request !== undefined) {
-    const scope = scopes.get(request.session.server);
+    const scope = scopes.get(request.session.endpoint);
     if (scope !== undefined) return scope.requestLogger(request);
   }
   if (latestScope !== undefined) return latestScope.base;

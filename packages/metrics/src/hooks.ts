@@ -16,7 +16,7 @@ export type RecordingHooks = Required<
     | 'onRequestStart'
     | 'onRequestEnd'
     | 'onNotification'
-    | 'onServerRequestEnd'
+    | 'onOutboundRequestEnd'
   >
 >;
 
@@ -155,7 +155,7 @@ export function recordingHooks({ families, policy, exemplarSource }: RecordingSe
       notifications.get([methodLabel(notification.method), notification.direction]).inc();
     },
 
-    onServerRequestEnd(request) {
+    onOutboundRequestEnd(request) {
       const { outcome, session } = request;
       const errorType =
         outcome === 'error'

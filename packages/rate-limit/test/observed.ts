@@ -1,5 +1,5 @@
 /** An observed example server with a limiter, a recorder of ended requests, and handler counts. */
-import { type McpscopePlugin, observe, type PluginFailure, type RequestFacts } from '@mcpscope/core';
+import { type McpscopePlugin, observe, type Diagnostic, type RequestFacts } from '@mcpscope/core';
 import {
   type ClientIdentity,
   connectInMemory,
@@ -14,7 +14,7 @@ import type { RateLimiter } from '../src/index.js';
 export interface Observed {
   readonly calls: HandlerCalls;
   readonly ended: RequestFacts[];
-  readonly failures: PluginFailure[];
+  readonly failures: Diagnostic[];
   connect(identity?: ClientIdentity): Promise<TestClient>;
   /** Waits until every request that started has ended. */
   settled(): Promise<void>;
@@ -24,7 +24,7 @@ export interface Observed {
 export function observed(sdk: SdkVersion, limiter: RateLimiter, ...others: McpscopePlugin[]): Observed {
   const calls = new HandlerCalls();
   const ended: RequestFacts[] = [];
-  const failures: PluginFailure[] = [];
+  const failures: Diagnostic[] = [];
   let started = 0;
   const clients: TestClient[] = [];
   const servers: { close(): Promise<void> }[] = [];
@@ -35,7 +35,7 @@ export function observed(sdk: SdkVersion, limiter: RateLimiter, ...others: Mcpsc
     async connect(identity) {
       // One server per connection, as with stateful HTTP; the limiter is shared by all of them.
       const server = observe(createExampleServer({ sdk, calls }), {
-        onPluginError: (failure) => void failures.push(failure),
+        onDiagnostic: (failure) => void failures.push(failure),
       }).use(
         limiter,
         {

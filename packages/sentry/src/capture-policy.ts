@@ -1,5 +1,5 @@
 /** Which ended requests become Sentry events, and how. */
-import type { RequestFacts, ServerFacts } from '@mcpscope/core';
+import type { RequestFacts, EndpointFacts } from '@mcpscope/core';
 import type { ToolErrorCapture } from './types.js';
 
 /** JSON-RPC codes that mean the client made a mistake (the same list Sentry's MCP instrumentation skips). */
@@ -57,7 +57,7 @@ export function isCapturedBySentry(error: unknown): boolean {
  * Whether Sentry's MCP instrumentation (`wrapMcpServerWithSentry`, or the automatic McpServer
  * integration) wrapped this server: it then reports JSON-RPC server errors from the responses itself.
  */
-export function isInstrumentedBySentry(server: ServerFacts): boolean {
+export function isInstrumentedBySentry(server: EndpointFacts): boolean {
   const connect = (server.instance as { connect?: unknown }).connect;
   return typeof connect === 'function' && '__sentry_original__' in connect;
 }

@@ -4,7 +4,7 @@
  * MCP span as its trace. Dedupe is off so a double report cannot hide.
  */
 
-import { observe, serverFacts } from '@mcpscope/core';
+import { observe, endpointFacts } from '@mcpscope/core';
 import {
   connectClient,
   createExampleServer,
@@ -85,7 +85,7 @@ async function connect(server: ExampleServer, sdk: SdkVersion) {
 }
 
 async function settle(server: ExampleServer): Promise<SentryEvent[]> {
-  await waitFor(() => serverFacts(server)?.inFlight === 0, 'requests to end');
+  await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
   expect(await Sentry.flush(5_000)).toBe(true);
   return receiver.events();
 }

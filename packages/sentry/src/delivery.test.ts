@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { observe, serverFacts } from '@mcpscope/core';
+import { observe, endpointFacts } from '@mcpscope/core';
 import {
   captureStderr,
   connectInMemory,
@@ -82,7 +82,7 @@ async function failingCalls(sdk: SdkVersion, count: number, options?: SentryPlug
     expect((await client.callTool('echo', { text: 'fine' })).content).toEqual([
       { type: 'text', text: 'fine' },
     ]);
-    await waitFor(() => serverFacts(server)?.inFlight === 0, 'requests to end');
+    await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
   };
   await call();
   return { call, close: () => client.close().then(() => server.close()) };

@@ -102,7 +102,7 @@ function mcpTags(
   setTag(tags, 'mcp.client.name', session.clientName);
   setTag(tags, 'mcp.client.version', session.clientVersion);
   setTag(tags, 'mcp.protocol.version', session.protocolVersion);
-  setTag(tags, 'mcp.server.name', session.server.name);
+  setTag(tags, 'mcp.server.name', session.endpoint.name);
   return tags;
 }
 

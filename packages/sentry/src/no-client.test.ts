@@ -2,7 +2,7 @@
  * Without `Sentry.init` the plugin does nothing and says so once, on stderr; with a client that has no
  * DSN (Sentry switched off on purpose) it stays quiet. This file never initialises Sentry with a DSN.
  */
-import { observe, serverFacts } from '@mcpscope/core';
+import { observe, endpointFacts } from '@mcpscope/core';
 import { connectInMemory, createExampleServer, SDK_VERSIONS, waitFor } from '@mcpscope/test-kit';
 import * as Sentry from '@sentry/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -29,7 +29,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     ]);
     expect((await client.callTool('fail')).isError).toBe(true);
     expect((await client.callTool('fail')).isError).toBe(true);
-    await waitFor(() => serverFacts(server)?.inFlight === 0, 'requests to end');
+    await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
     await client.close();
     await server.close();
     await plugin.close?.();
@@ -47,7 +47,7 @@ it('with a client that has no DSN: quiet, and the requests work', async () => {
   const server = observe(createExampleServer({ sdk: 'v1' })).use(sentry());
   const client = await connectInMemory(server, 'v1');
   expect((await client.callTool('fail')).isError).toBe(true);
-  await waitFor(() => serverFacts(server)?.inFlight === 0, 'requests to end');
+  await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
   await client.close();
   await server.close();
   expect(writesMentioning(stderr, 'mcpscope')).toBe(0);

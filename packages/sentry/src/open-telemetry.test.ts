@@ -2,7 +2,7 @@
  * With OpenTelemetry tracing around each request (as @mcpscope/tracing does) and Sentry in its default
  * mode (no OpenTelemetry setup of its own), events join the OpenTelemetry trace of their request.
  */
-import { type McpscopePlugin, observe, serverFacts } from '@mcpscope/core';
+import { type McpscopePlugin, observe, endpointFacts } from '@mcpscope/core';
 import { connectInMemory, createExampleServer, SDK_VERSIONS, waitFor } from '@mcpscope/test-kit';
 import { context, type Span, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -66,7 +66,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     const client = await connectInMemory(server, sdk);
     await client.callTool('echo', { text: 'first' });
     await client.callTool('fail');
-    await waitFor(() => serverFacts(server)?.inFlight === 0, 'requests to end');
+    await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
     await Sentry.flush(5_000);
     await client.close();
     await server.close();

@@ -2,7 +2,7 @@
  * A handler that echoes its arguments into the error it throws (or a message it captures) must not leak
  * them to Sentry: the exception value, message and breadcrumbs show `[Filtered]` instead.
  */
-import { observe, serverFacts } from '@mcpscope/core';
+import { observe, endpointFacts } from '@mcpscope/core';
 import {
   connectInMemory,
   createExampleServer,
@@ -77,7 +77,7 @@ async function leakyCalls(sdk: SdkVersion, options?: SentryPluginOptions) {
   await client.callTool('check', { token: PASSWORD });
   await expect(client.getPrompt('explain', { topic: PASSWORD })).rejects.toThrow(PASSWORD);
   expect((await client.callTool('fail')).isError).toBe(true);
-  await waitFor(() => serverFacts(server)?.inFlight === 0, 'requests to end');
+  await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
   await client.close();
   await server.close();
   expect(await Sentry.flush(5_000)).toBe(true);

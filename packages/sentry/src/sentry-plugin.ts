@@ -1,4 +1,4 @@
-import type { McpscopePlugin, RequestFacts, SessionFacts } from '@mcpscope/core';
+import type { McpscopePlugin, RequestFacts } from '@mcpscope/core';
 import type { EventHint, Scope } from '@sentry/node';
 import * as Sentry from '@sentry/node';
 import { recordRequest } from './breadcrumb-ring.js';
@@ -113,7 +113,7 @@ export function sentry(options: SentryPluginOptions = {}): McpscopePlugin {
       }
       case 'server_error': {
         // Sentry's instrumentation reports JSON-RPC server errors from the response it sees go out.
-        if (isInstrumentedBySentry(request.session.server)) return;
+        if (isInstrumentedBySentry(request.session.endpoint)) return;
         const hint: EventHint = {
           mechanism: { type: MECHANISM_TYPE, handled: false, data: { error_type: 'protocol' } },
           data: OWN_CAPTURE,
@@ -203,7 +203,7 @@ export function sentry(options: SentryPluginOptions = {}): McpscopePlugin {
       }
     },
 
-    onTransportError(error: Error, session: SessionFacts) {
+    onTransportError({ error, session }) {
       if (!captureTransportErrors || isCapturedBySentry(error) || reportingClient() === undefined) return;
       Sentry.withIsolationScope((isolationScope) => {
         link(isolationScope, { session });

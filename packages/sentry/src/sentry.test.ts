@@ -2,7 +2,7 @@
  * The real @sentry/node (initialised once for this file) sends to a local envelope endpoint; every
  * assertion reads the parsed envelopes. Dedupe is switched off so a double report cannot hide.
  */
-import { type McpscopePlugin, observe, serverFacts } from '@mcpscope/core';
+import { type McpscopePlugin, observe, endpointFacts } from '@mcpscope/core';
 import {
   connectClient,
   connectHttp,
@@ -86,7 +86,7 @@ async function connect(server: ExampleServer, sdk: SdkVersion): Promise<Setup> {
 
 /** Waits until every request ended, then until Sentry sent everything it captured. */
 async function settle(server: ExampleServer): Promise<SentryEvent[]> {
-  await waitFor(() => serverFacts(server)?.inFlight === 0, 'requests to end');
+  await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
   expect(await Sentry.flush(5_000)).toBe(true);
   return receiver.events();
 }
@@ -378,7 +378,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     const first = observe(createExampleServer({ sdk })).use(plugin);
     const firstClient = await connectInMemory(first, sdk);
     await Promise.all([firstClient.callTool('fail'), firstClient.getPrompt('broken').catch(() => undefined)]);
-    await waitFor(() => serverFacts(first)?.inFlight === 0, 'requests to end');
+    await waitFor(() => endpointFacts(first)?.inFlight === 0, 'requests to end');
     receiver.holdResponses(300);
     await firstClient.close();
     await first.close();

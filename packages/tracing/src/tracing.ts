@@ -6,7 +6,6 @@ import type {
   McpscopePlugin,
   NotificationFacts,
   RequestFacts,
-  ServerRequestFacts,
   SessionFacts,
 } from '@mcpscope/core';
 import {
@@ -50,11 +49,11 @@ const DEFERS_TO_SENTRY = Symbol('mcpscope.tracing.defersToSentry');
 type Slots = { [slot: symbol]: unknown };
 
 /** The span mcpscope tracing recorded for a request's facts (inbound or server-to-client), if any. */
-export function requestSpan(facts: RequestFacts | ServerRequestFacts): Span | undefined {
+export function requestSpan(facts: RequestFacts): Span | undefined {
   return (facts as Slots)[SPAN] as Span | undefined;
 }
 
-const serverRequestMetaSetter: TextMapSetter<ServerRequestFacts> = {
+const serverRequestMetaSetter: TextMapSetter<RequestFacts> = {
   set: (request, key, value) => request.setMeta(key, value),
 };
 
@@ -135,7 +134,7 @@ export function tracing(options: TracingOptions = {}): McpscopePlugin {
     },
 
     onConnectionOpen(session) {
-      if (!defersToSentry(sentry, session.server.instance, () => effectiveProvider(tracerProvider))) return;
+      if (!defersToSentry(sentry, session.endpoint.instance, () => effectiveProvider(tracerProvider))) return;
       session[DEFERS_TO_SENTRY] = true;
       if (deferralReported) return;
       deferralReported = true;
@@ -215,7 +214,7 @@ export function tracing(options: TracingOptions = {}): McpscopePlugin {
       }
     },
 
-    onServerRequestStart(request) {
+    onOutboundRequestStart(request) {
       const parentRequest = request.parentRequest;
       const parent =
         (parentRequest === undefined ? undefined : (parentRequest[CONTEXT] as Context | undefined)) ??
@@ -234,7 +233,7 @@ export function tracing(options: TracingOptions = {}): McpscopePlugin {
       setSessionAttributes(span, request.session);
     },
 
-    onServerRequestEnd(request) {
+    onOutboundRequestEnd(request) {
       const span = request[SPAN] as Span | undefined;
       if (span === undefined) return;
       try {

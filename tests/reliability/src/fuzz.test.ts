@@ -5,7 +5,7 @@
  * ran as often, and nothing stays in flight: not in core, not in the metrics gauges, not in health,
  * not as an open span; every request got one log line, one histogram count and one span.
  */
-import { type RequestFacts, serverFacts } from '@mcpscope/core';
+import { type RequestFacts, endpointFacts } from '@mcpscope/core';
 import { sentry } from '@mcpscope/sentry';
 import {
   connectRaw,
@@ -89,7 +89,7 @@ async function runCase(sdk: SdkVersion, lines: readonly string[]): Promise<void>
   const bare = createExampleServer({ sdk, calls: bareCalls });
   const stack = createStack({ tracerProvider: otel.provider, sentry: sentryPlugin });
   const observed = stack.observe(createExampleServer({ sdk, calls: observedCalls }));
-  const facts = serverFacts(observed)!;
+  const facts = endpointFacts(observed)!;
   const spansOpenBefore = otel.counter.open;
   const bareConnection = await connectRaw(bare, sdk);
   const observedConnection = await connectRaw(observed, sdk);

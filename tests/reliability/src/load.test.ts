@@ -4,7 +4,7 @@
  * session and in-flight gauges read 0, every span ended, every log line is one JSON object, and the heap
  * after the soak is within a small constant of the heap after a warm-up batch.
  */
-import { serverFacts } from '@mcpscope/core';
+import { endpointFacts } from '@mcpscope/core';
 import { sentry } from '@mcpscope/sentry';
 import {
   connectHttp,
@@ -100,7 +100,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk: SdkVersion) => {
     const calls = clients.flatMap((client) =>
       Array.from({ length: CALLS_PER_CLIENT }, () => client.callTool('hold', {}, { timeout: 120_000 })),
     );
-    const inFlight = () => servers.reduce((sum, server) => sum + serverFacts(server)!.inFlight, 0);
+    const inFlight = () => servers.reduce((sum, server) => sum + endpointFacts(server)!.inFlight, 0);
     await until(() => inFlight() === IN_FLIGHT, `${IN_FLIGHT} requests in flight`, 60_000);
     expect(await activeRequests(stack.registry)).toBe(IN_FLIGHT);
     expect(await healthInFlight(stack.health)).toBe(IN_FLIGHT);

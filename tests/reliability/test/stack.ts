@@ -4,7 +4,7 @@
  * once per test file with `Sentry.init`), health (no signal or stdin handling). Plus a recorder that
  * counts what core reports, and every plugin failure core reports, collected.
  */
-import { type McpscopePlugin, type ObserveOptions, observe, type PluginFailure } from '@mcpscope/core';
+import { type McpscopePlugin, type ObserveOptions, observe, type Diagnostic } from '@mcpscope/core';
 import { type HealthOptions, type HealthPlugin, health } from '@mcpscope/health';
 import { type LoggingOptions, type LoggingPlugin, logging } from '@mcpscope/logging';
 import { type MetricsOptions, type MetricsPlugin, metrics } from '@mcpscope/metrics';
@@ -41,8 +41,8 @@ export interface Stack {
   readonly recorder: Recorder;
   readonly registry: Registry;
   readonly log: LogSink;
-  /** Every failure core reported through `onPluginError`. */
-  readonly failures: PluginFailure[];
+  /** Every failure core reported through `onDiagnostic`. */
+  readonly failures: Diagnostic[];
   /** Observes a server with every plugin of the stack (and the recorder), collecting failures. */
   observe<Server extends object>(server: Server, options?: ObserveOptions): Server;
   dispose(): void;
@@ -54,7 +54,7 @@ const isPlugin = (value: unknown): value is McpscopePlugin =>
 export function createStack(options: StackOptions = {}): Stack {
   const registry = options.registry ?? new Registry();
   const log = new LogSink();
-  const failures: PluginFailure[] = [];
+  const failures: Diagnostic[] = [];
   const metricsPlugin = metrics({ registry, ...options.metrics });
   const tracingPlugin = tracing({
     ...(options.tracerProvider === undefined ? {} : { tracerProvider: options.tracerProvider }),
@@ -81,7 +81,7 @@ export function createStack(options: StackOptions = {}): Stack {
     failures,
     observe(server, observeOptions) {
       const observed = observe(server, {
-        onPluginError: (failure) => failures.push(failure),
+        onDiagnostic: (failure) => failures.push(failure),
         ...observeOptions,
       });
       observed.use(...plugins, record);

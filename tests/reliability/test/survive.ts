@@ -3,7 +3,7 @@
  * with the whole stack under a fault; both times every answer equals the bare server's and nothing
  * stays in flight, and the second run adds no report (a fault is reported once, not per request).
  */
-import { type PluginFailure, serverFacts } from '@mcpscope/core';
+import { type Diagnostic, endpointFacts } from '@mcpscope/core';
 import {
   createExampleServer,
   type ExampleServer,
@@ -19,7 +19,7 @@ export const ROUNDS = 3;
 
 /** What was reported after the first run. */
 export interface Reports {
-  readonly failures: readonly PluginFailure[];
+  readonly failures: readonly Diagnostic[];
   readonly stderr: readonly string[];
 }
 
@@ -37,7 +37,7 @@ export async function survive(
   stderr: StderrCapture,
 ): Promise<{ server: ExampleServer; first: Reports }> {
   const server = stack.observe(createExampleServer({ sdk }), { closeTimeoutMs: 500 });
-  const facts = serverFacts(server)!;
+  const facts = endpointFacts(server)!;
   const first = await runWorkload(server, sdk, ROUNDS);
   expect(first.answers).toEqual(expected);
   await first.close();

@@ -1,0 +1,90 @@
+import { captureStderr, createExampleServer } from '@mcpscope/test-kit';
+import { describe, expect, it } from 'vitest';
+import {
+  clearDiagnostic,
+  type Diagnostic,
+  type McpscopePlugin,
+  observe,
+  reportDiagnostic,
+  writeDiagnosticToStderr,
+} from './index.js';
+
+describe('the diagnostics channel', () => {
+  it('reports a code once per plugin instance until it is cleared', () => {
+    const received: Diagnostic[] = [];
+    const plugin: McpscopePlugin = { name: 'store' };
+    observe(createExampleServer({ sdk: 'v1' }), { onDiagnostic: (d) => received.push(d) }).use(plugin);
+    for (let index = 0; index < 3; index++) {
+      reportDiagnostic(plugin, {
+        code: 'MCPSCOPE_TEST_DOWN',
+        message: 'store down',
+        error: new Error('ECONNREFUSED'),
+      });
+    }
+    reportDiagnostic(plugin, { code: 'MCPSCOPE_TEST_OTHER', message: 'other' });
+    expect(received.map((d) => `${d.plugin} ${d.code}`)).toEqual([
+      'store MCPSCOPE_TEST_DOWN',
+      'store MCPSCOPE_TEST_OTHER',
+    ]);
+    clearDiagnostic(plugin, 'MCPSCOPE_TEST_DOWN');
+    reportDiagnostic(plugin, { code: 'MCPSCOPE_TEST_DOWN', message: 'store down again' });
+    expect(received.at(-1)?.message).toBe('store down again');
+    expect(received).toHaveLength(3);
+    const another: McpscopePlugin = { name: 'store' };
+    observe(createExampleServer({ sdk: 'v1' }), { onDiagnostic: (d) => received.push(d) }).use(another);
+    reportDiagnostic(another, { code: 'MCPSCOPE_TEST_DOWN', message: 'a second instance reports its own' });
+    expect(received).toHaveLength(4);
+  });
+
+  it('writes one line to stderr, never stdout, before a plugin is attached anywhere', () => {
+    const stderr = captureStderr();
+    const stdoutWrite = process.stdout.write;
+    let stdoutWrites = 0;
+    process.stdout.write = (() => {
+      stdoutWrites++;
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      const plugin: McpscopePlugin = { name: 'lonely' };
+      reportDiagnostic(plugin, {
+        code: 'MCPSCOPE_TEST_LONELY',
+        message: 'nobody listens',
+        error: new Error('why'),
+      });
+      reportDiagnostic(plugin, { code: 'MCPSCOPE_TEST_LONELY', message: 'nobody listens' });
+    } finally {
+      stderr.restore();
+      process.stdout.write = stdoutWrite;
+    }
+    expect(stdoutWrites).toBe(0);
+    expect(stderr.lines()).toEqual(['[mcpscope] lonely: nobody listens: why (MCPSCOPE_TEST_LONELY)']);
+  });
+
+  it('survives a receiver that throws', () => {
+    const plugin: McpscopePlugin = { name: 'p' };
+    observe(createExampleServer({ sdk: 'v2' }), {
+      onDiagnostic: () => {
+        throw new Error('receiver broke');
+      },
+    }).use(plugin);
+    expect(() => reportDiagnostic(plugin, { code: 'MCPSCOPE_TEST_X', message: 'x' })).not.toThrow();
+  });
+
+  it('formats hooks and errors on the default line', () => {
+    const stderr = captureStderr();
+    try {
+      writeDiagnosticToStderr({
+        code: 'MCPSCOPE_PLUGIN_FAILED',
+        plugin: 'metrics',
+        hook: 'onRequestEnd',
+        message: 'failed',
+        error: 'boom',
+      });
+    } finally {
+      stderr.restore();
+    }
+    expect(stderr.lines()).toEqual([
+      '[mcpscope] metrics in onRequestEnd: failed: boom (MCPSCOPE_PLUGIN_FAILED)',
+    ]);
+  });
+});

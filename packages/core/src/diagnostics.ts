@@ -1,0 +1,109 @@
+/**
+ * The one diagnostics channel: plugins and core report warnings and failures here instead of writing to
+ * stderr themselves. Each plugin instance reports a code once (until it clears it); the receivers of the
+ * endpoints it is attached to get it, or, before it is attached anywhere, one line on stderr.
+ */
+import { shared } from './shared-state.js';
+import type { Diagnostic, DiagnosticReceiver, McpscopePlugin } from './types.js';
+
+/** Codes core itself reports. */
+export const CORE_DIAGNOSTIC_CODES = {
+  /** A plugin hook threw (reported once per plugin and hook); the request was not affected. */
+  pluginFailed: 'MCPSCOPE_PLUGIN_FAILED',
+  /** A plugin's close did not finish within `closeTimeoutMs`. */
+  pluginCloseTimeout: 'MCPSCOPE_PLUGIN_CLOSE_TIMEOUT',
+  /** Core's own bookkeeping failed; the request was passed on unchanged. */
+  coreFailed: 'MCPSCOPE_CORE_FAILED',
+  /** The side listener could not listen or failed. */
+  sideListenerFailed: 'MCPSCOPE_SIDE_LISTENER_FAILED',
+} as const;
+
+/** Core's own name in diagnostics. */
+export const CORE_PLUGIN: McpscopePlugin = { name: 'core' };
+
+/** One line on stderr (stdout belongs to the stdio transport). */
+export function writeDiagnosticToStderr(diagnostic: Diagnostic): void {
+  const reason =
+    diagnostic.error === undefined
+      ? ''
+      : `: ${diagnostic.error instanceof Error ? diagnostic.error.message : String(diagnostic.error)}`;
+  const hook = diagnostic.hook === undefined ? '' : ` in ${diagnostic.hook}`;
+  process.stderr.write(
+    `[mcpscope] ${diagnostic.plugin}${hook}: ${diagnostic.message}${reason} (${diagnostic.code})\n`,
+  );
+}
+
+/** Routes a plugin's diagnostics to the receiver of an endpoint it is attached to. */
+export function addDiagnosticReceiver(plugin: McpscopePlugin, receiver: DiagnosticReceiver): void {
+  let receivers = shared.receivers.get(plugin);
+  if (receivers === undefined) {
+    receivers = new Set();
+    shared.receivers.set(plugin, receivers);
+  }
+  receivers.add(receiver);
+}
+
+function deliver(receivers: Iterable<DiagnosticReceiver>, diagnostic: Diagnostic): void {
+  for (const receiver of receivers) {
+    try {
+      receiver(diagnostic);
+    } catch {
+      // A failing receiver has nowhere left to report to.
+    }
+  }
+}
+
+/**
+ * Reports a diagnostic for a plugin, once per plugin instance and code (and hook, when given), until
+ * `clearDiagnostic` allows it again. `receiver` overrides the plugin's receivers (core uses it for
+ * failures of endpoints observed with their own `onDiagnostic`).
+ */
+export function reportDiagnostic(
+  plugin: McpscopePlugin,
+  diagnostic: Omit<Diagnostic, 'plugin'>,
+  receiver?: DiagnosticReceiver,
+): void {
+  const key = diagnostic.hook === undefined ? diagnostic.code : `${diagnostic.code}\u0000${diagnostic.hook}`;
+  let reported = shared.reported.get(plugin);
+  if (reported === undefined) {
+    reported = new Set();
+    shared.reported.set(plugin, reported);
+  }
+  if (reported.has(key)) return;
+  reported.add(key);
+  const full: Diagnostic = { ...diagnostic, plugin: String(plugin.name) };
+  if (receiver !== undefined) {
+    deliver([receiver], full);
+    return;
+  }
+  const receivers = shared.receivers.get(plugin);
+  deliver(receivers === undefined || receivers.size === 0 ? [writeDiagnosticToStderr] : receivers, full);
+}
+
+/** Lets a code be reported again (e.g. a store that recovered and may fail again later). */
+export function clearDiagnostic(plugin: McpscopePlugin, code: string): void {
+  const reported = shared.reported.get(plugin);
+  if (reported === undefined) return;
+  for (const key of reported) {
+    if (key === code || key.startsWith(`${code}\u0000`)) reported.delete(key);
+  }
+}
+
+/** A plugin hook threw: reported once per plugin and hook. */
+export function reportPluginFailure(
+  plugin: McpscopePlugin,
+  hook: string,
+  error: unknown,
+  receiver?: DiagnosticReceiver,
+): void {
+  reportDiagnostic(
+    plugin,
+    {
+      code: plugin === CORE_PLUGIN ? CORE_DIAGNOSTIC_CODES.coreFailed : CORE_DIAGNOSTIC_CODES.pluginFailed,
+      hook,
+      message: 'failed (the request was not affected; later failures of this hook are not reported)',
+      error,
+    },
+    receiver,
+  );
+}
