@@ -127,8 +127,8 @@ export function health(options: HealthOptions = {}): HealthPlugin {
   };
 
   const context = (output?: string) => ({
-    version: tracker.last?.version,
-    name: tracker.last?.name,
+    version: tracker.version,
+    name: tracker.name,
     ...(output === undefined ? {} : { output }),
   });
 
@@ -217,10 +217,6 @@ export function health(options: HealthOptions = {}): HealthPlugin {
       tracker.opened(session);
       if (session.transport === 'stdio') watchStdin();
     },
-    onEndpointClose(server) {
-      tracker.serverClosed(server);
-    },
-
     onConnectionClose(session) {
       tracker.closed(session);
     },

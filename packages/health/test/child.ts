@@ -23,9 +23,10 @@ export function spawnFixture(
   script: string,
   args: readonly string[],
   env: Record<string, string> = {},
+  nodeArguments: readonly string[] = [],
 ): FixtureChild {
   const path = fileURLToPath(new URL(`./${script}`, import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], {
+  const child = spawn(process.execPath, [...nodeArguments, '--import', 'tsx', path, ...args], {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
