@@ -104,7 +104,7 @@ for (const [name, [check]] of Object.entries(readiness.checks ?? {})) {
 // ---- graceful shutdown ---------------------------------------------------------------------------------
 heading('Graceful shutdown (SIGTERM)');
 const exitCode = await example.stop();
-for (const line of example.stderrLines.filter((line) => line.startsWith('[mcpscope/health]')))
+for (const line of example.stderrLines.filter((line) => line.startsWith('[mcpscope] health:')))
   out(`  ${line}`);
 out(`  the example exited with code ${exitCode}`);
 

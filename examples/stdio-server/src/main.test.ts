@@ -92,6 +92,6 @@ describe('the stdio example', () => {
     expect(logLines.map((text) => JSON.parse(text)['mcp.method.name']).filter(Boolean)).toContain(
       'tools/call',
     );
-    expect(stderr).toContain('[mcpscope/health]');
+    expect(stderr).toContain('[mcpscope] health: stdin closed: draining');
   });
 });

@@ -1,4 +1,4 @@
-/** The checks every probe gets: transport, event-loop delay, memory, in-flight requests, uptime. */
+/** The checks every probe gets: transport, event loop, memory, in-flight requests, load, uptime. */
 import { getHeapStatistics } from 'node:v8';
 import type { CheckReport, CheckStatus, Thresholds } from './types.js';
 
@@ -14,39 +14,38 @@ function levelOf(value: number, thresholds: Thresholds): CheckStatus {
   return 'pass';
 }
 
-/** A reading compared with warn and fail levels. */
+/** A reading compared with warn and fail levels; `observedUnit` undefined for a ratio. */
 export function thresholdCheck(
   value: number,
   thresholds: Thresholds,
-  observedUnit: string,
+  observedUnit: string | undefined,
   componentType: string,
   time: string,
 ): CheckReport {
   const status = levelOf(value, thresholds);
-  if (status === 'pass') return { componentType, observedValue: value, observedUnit, status, time };
+  const unit = observedUnit === undefined ? {} : { observedUnit };
+  if (status === 'pass') return { componentType, observedValue: value, ...unit, status, time };
   const level = status === 'fail' ? thresholds.fail : thresholds.warn;
+  const suffix = observedUnit === undefined ? '' : ` ${observedUnit}`;
   return {
     componentType,
     observedValue: value,
-    observedUnit,
+    ...unit,
     status,
     time,
-    output: `${value} ${observedUnit} reached the ${status} level of ${level} ${observedUnit}`,
+    output: `${value}${suffix} reached the ${status} level of ${level}${suffix}`,
   };
 }
 
-export function eventLoopCheck(
-  delayMs: number,
-  thresholds: Thresholds,
-  shedding: { readonly active: boolean; readonly limitMs: number } | undefined,
-  time: string,
-): CheckReport {
-  const report = thresholdCheck(delayMs, thresholds, 'ms', 'system', time);
-  if (shedding === undefined || !shedding.active) return report;
+/** Whether load shedding refuses requests right now (`reason` says why). */
+export function loadCheck(reason: string | undefined, time: string): CheckReport {
+  if (reason === undefined) return { componentType: 'system', observedValue: 'normal', status: 'pass', time };
   return {
-    ...report,
+    componentType: 'system',
+    observedValue: 'overloaded',
     status: 'fail',
-    output: `shedding load: mean event-loop delay ${delayMs} ms is over ${shedding.limitMs} ms`,
+    time,
+    output: `shedding load: ${reason}`,
   };
 }
 

@@ -3,6 +3,7 @@
  * in-flight requests get up to `timeoutMs`; every attached server closes (core flushes every plugin);
  * `onShutdown` runs; the process exits 0, or 1 when work was cut off.
  */
+import { HEALTH_DIAGNOSTIC_CODES as CODES } from './diagnostic-codes.js';
 import type { ServerTracker } from './server-tracker.js';
 import type { ShutdownOptions, ShutdownResult, ShutdownTrigger } from './types.js';
 
@@ -26,9 +27,12 @@ export function resolveShutdownOptions(shutdown: ShutdownOptions | false): Resol
   return { signals, stdin, delayMs, timeoutMs, closeTimeoutMs, exit, onShutdown };
 }
 
+/** Reports through core's diagnostics channel, as the plugin. */
+export type Report = (code: string, message: string, extra?: { error?: unknown; hook?: string }) => void;
+
 export interface DrainDependencies {
   readonly tracker: ServerTracker;
-  readonly log: (line: string) => void;
+  readonly report: Report;
   /** Called when refusing starts, so the request gate closes. */
   readonly onRefusing: () => void;
 }
@@ -41,10 +45,6 @@ function describe(trigger: ShutdownTrigger): string {
   if (trigger === 'stdin') return 'stdin closed';
   if (trigger === 'manual') return 'shutdown() called';
   return `${trigger} received`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export class Drain {
@@ -72,7 +72,7 @@ export class Drain {
     if (this.running !== undefined) {
       if (isSignal(trigger) && !this.hurried) {
         this.hurried = true;
-        this.dependencies.log(`[mcpscope/health] ${describe(trigger)} again: closing without waiting`);
+        this.dependencies.report(CODES.drainHurried, `${describe(trigger)} again: closing without waiting`);
         this.wake?.();
       }
       return this.running;
@@ -83,27 +83,30 @@ export class Drain {
   }
 
   private async run(trigger: ShutdownTrigger): Promise<ShutdownResult> {
-    const { log, tracker } = this.dependencies;
+    const { report, tracker } = this.dependencies;
     const { timeoutMs, closeTimeoutMs, exit, onShutdown } = this.options;
     const started = performance.now();
     const delayMs = trigger === 'stdin' ? 0 : this.options.delayMs;
-    log(
-      `[mcpscope/health] ${describe(trigger)}: draining (readiness 503; new requests refused ` +
+    report(
+      CODES.drainStarted,
+      `${describe(trigger)}: draining (readiness 503; new requests refused ` +
         `${delayMs > 0 ? `in ${delayMs} ms` : 'now'}; ${tracker.inFlight} in flight get up to ${timeoutMs} ms)`,
     );
     await this.wait(delayMs, () => false);
     this.refusing = true;
     this.dependencies.onRefusing();
+    if (delayMs > 0) {
+      report(
+        CODES.drainRefusing,
+        `${delayMs} ms passed: new requests refused; ${tracker.inFlight} in flight get up to ${timeoutMs} ms`,
+      );
+    }
     await this.wait(timeoutMs, () => tracker.inFlight === 0);
     const unfinished = tracker.inFlight;
     const timedOut = unfinished > 0;
-    log(
-      timedOut
-        ? `[mcpscope/health] ${unfinished} requests still in flight; closing anyway`
-        : '[mcpscope/health] no request in flight; closing',
-    );
+    if (timedOut) report(CODES.drainTimedOut, `${unfinished} requests still in flight; closing anyway`);
     await this.bounded(
-      tracker.closeAll((error) => log(`[mcpscope/health] closing a server failed: ${messageOf(error)}`)),
+      tracker.closeAll((error) => report(CODES.closeFailed, 'closing a server failed', { error })),
       closeTimeoutMs,
       'closing the servers',
     );
@@ -119,13 +122,23 @@ export class Drain {
       await this.bounded(
         Promise.resolve()
           .then(() => onShutdown(result))
-          .catch((error: unknown) => log(`[mcpscope/health] onShutdown failed: ${messageOf(error)}`)),
+          .catch((error: unknown) =>
+            report(CODES.hookFailed, 'onShutdown threw; the drain went on', {
+              error,
+              hook: 'shutdown.onShutdown',
+            }),
+          ),
         closeTimeoutMs,
         'onShutdown',
+        'shutdown.onShutdown',
       );
     }
+    report(
+      CODES.drainFinished,
+      `drained in ${result.durationMs} ms (${timedOut ? `${unfinished} requests cut off` : 'every request finished'}); ` +
+        `${exit ? 'exiting with' : 'exit'} code ${exitCode}`,
+    );
     if (exit) {
-      log(`[mcpscope/health] drained in ${result.durationMs} ms; exiting with code ${exitCode}`);
       await flushStdout();
       process.exit(exitCode);
     }
@@ -152,11 +165,15 @@ export class Drain {
     });
   }
 
-  private bounded(work: Promise<void>, limitMs: number, what: string): Promise<void> {
+  private bounded(work: Promise<void>, limitMs: number, what: string, hook?: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
-        this.dependencies.log(`[mcpscope/health] ${what} did not finish within ${limitMs} ms`);
+        this.dependencies.report(
+          CODES.closeTimeout,
+          `${what} did not finish within ${limitMs} ms`,
+          hook === undefined ? {} : { hook },
+        );
         resolve();
       }, limitMs);
     });

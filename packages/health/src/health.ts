@@ -1,41 +1,23 @@
-import type { JsonRpcErrorObject, Refusal, RequestFacts, RouteHandler } from '@mcpscope/core';
+import { clearDiagnostic, type RequestFacts, type RouteHandler, reportDiagnostic } from '@mcpscope/core';
 import {
   DEFAULT_EVENT_LOOP_DELAY,
   defaultHeapThresholds,
-  eventLoopCheck,
+  loadCheck,
   thresholdCheck,
   transportCheck,
   uptimeCheck,
 } from './built-in-checks.js';
 import { defineChecks, readCheck } from './checks.js';
-import { Drain, resolveShutdownOptions } from './drain.js';
-import {
-  DRAINING_ERROR_CODE,
-  DRAINING_MESSAGE,
-  OVERLOADED_ERROR_CODE,
-  OVERLOADED_MESSAGE,
-} from './error-codes.js';
-import { EventLoopMonitor } from './event-loop-monitor.js';
+import { HEALTH_DIAGNOSTIC_CODES as CODES } from './diagnostic-codes.js';
+import { Drain, type Report, resolveShutdownOptions } from './drain.js';
+import { LoadMonitor } from './load-monitor.js';
+import { overloadReason, resolveShedding } from './load-shedding.js';
+import { DRAINING, type Gate, PLUGIN_NAME } from './refusals.js';
 import { buildReport, type CheckEntries, toRouteResponse, wantsVerbose } from './report.js';
+import { resolvePaths } from './route-paths.js';
 import { ServerTracker } from './server-tracker.js';
 import type { CheckReport, HealthOptions, HealthPlugin, HealthReport } from './types.js';
 import { UNAUTHORIZED, verboseGuard } from './verbose-guard.js';
-
-const PLUGIN_NAME = 'mcpscope/health';
-
-interface Gate {
-  readonly error: JsonRpcErrorObject;
-  readonly refusal: Omit<Refusal, 'plugin'> & { plugin: string };
-}
-
-const DRAINING: Gate = {
-  error: { code: DRAINING_ERROR_CODE, message: DRAINING_MESSAGE, data: { reason: 'draining' } },
-  refusal: { plugin: PLUGIN_NAME, reason: 'draining' },
-};
-
-function writeLine(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
 
 /**
  * Liveness and readiness probes (`/livez`, `/readyz`, `/healthz`), optional load shedding, and graceful
@@ -48,66 +30,64 @@ export function health(options: HealthOptions = {}): HealthPlugin {
     checkTimeoutMs = 500,
     cacheMs = 0,
     details = true,
-    verboseToken,
+    bearerToken,
+    paths = {},
     requireConnection = 'auto',
     markedReady = true,
     eventLoopDelay = DEFAULT_EVENT_LOOP_DELAY,
+    eventLoopUtilization = {},
     sampleIntervalMs = 1_000,
     heapUsed = defaultHeapThresholds(),
     rss = {},
     inFlight = {},
     loadShedding = false,
     shutdown = {},
-    log = writeLine,
   } = options;
 
-  if (loadShedding !== false && !(loadShedding.maxEventLoopDelayMs > 0)) {
-    throw new TypeError(
-      'health(): loadShedding.maxEventLoopDelayMs must be a positive number of milliseconds.',
-    );
-  }
-  const mayShowDetails = verboseGuard(verboseToken);
+  const shedding = resolveShedding(loadShedding);
+  const routePaths = resolvePaths(paths);
+  const mayShowDetails = verboseGuard(bearerToken);
   const userChecks = defineChecks(checks, { timeoutMs: checkTimeoutMs, cacheMs });
   const livenessChecks = userChecks.filter((check) => check.kind === 'liveness');
   const shutdownOptions = resolveShutdownOptions(shutdown);
   const tracker = new ServerTracker();
-  const writeLog = log === false ? () => undefined : log;
   let ready = markedReady;
   /** What new requests get right now: undefined lets them through. Read once per request. */
   let gate: Gate | undefined;
 
-  const shedding =
-    loadShedding === false
-      ? undefined
-      : {
-          active: false,
-          limitMs: loadShedding.maxEventLoopDelayMs,
-          gate: {
-            error: {
-              code: OVERLOADED_ERROR_CODE,
-              message: loadShedding.message ?? OVERLOADED_MESSAGE,
-              data: { reason: 'overloaded', retryAfterMs: loadShedding.retryAfterMs ?? 10_000 },
-            },
-            refusal: { plugin: PLUGIN_NAME, reason: 'overloaded' },
-          } satisfies Gate,
-        };
+  const report: Report = (code, message, extra = {}) => reportDiagnostic(plugin, { code, message, ...extra });
 
   const updateGate = (): void => {
-    if (shedding !== undefined) shedding.active = monitor !== undefined && monitor.delayMs > shedding.limitMs;
+    if (shedding !== undefined && monitor !== undefined) {
+      const reason = overloadReason(shedding, monitor);
+      if (reason !== undefined && shedding.reason === undefined) {
+        report(CODES.loadSheddingStarted, `shedding load: ${reason}; new requests are refused`);
+      } else if (reason === undefined && shedding.reason !== undefined) {
+        clearDiagnostic(plugin, CODES.loadSheddingStarted);
+      }
+      shedding.reason = reason;
+    }
     if (drain.refusing) gate = DRAINING;
-    else gate = shedding?.active === true ? shedding.gate : undefined;
+    else gate = shedding?.reason === undefined ? undefined : shedding.gate;
   };
 
+  const watchDelay =
+    eventLoopDelay !== false || (shedding !== undefined && shedding.maxEventLoopDelayMs !== false);
   const monitor =
-    eventLoopDelay !== false || shedding !== undefined
-      ? new EventLoopMonitor(sampleIntervalMs, updateGate)
+    watchDelay || eventLoopUtilization !== false || shedding !== undefined
+      ? new LoadMonitor(
+          sampleIntervalMs,
+          { delay: watchDelay, heap: shedding !== undefined && shedding.maxHeapUsedBytes !== false },
+          updateGate,
+        )
       : undefined;
-  const drain = new Drain(shutdownOptions, { tracker, log: writeLog, onRefusing: updateGate });
+  const drain = new Drain(shutdownOptions, { tracker, report, onRefusing: updateGate });
 
   const startDrain = (trigger: Parameters<Drain['start']>[0]) => {
-    drain
-      .start(trigger)
-      .catch((error: unknown) => writeLog(`[mcpscope/health] drain failed: ${String(error)}`));
+    drain.start(trigger).catch((error: unknown) => {
+      report(CODES.drainFailed, 'the drain failed', { error });
+      if (shutdownOptions.exit) process.exit(1);
+    });
   };
   const onSignal = (signal: NodeJS.Signals): void => startDrain(signal);
   const onStdinEnd = (): void => startDrain('stdin');
@@ -158,10 +138,17 @@ export function health(options: HealthOptions = {}): HealthPlugin {
         transportCheck(tracker.openConnections, tracker.connectionRequired(requireConnection), time),
       ],
     ];
-    if (monitor !== undefined) {
+    if (shedding !== undefined) entries.push(['server:load', loadCheck(shedding.reason, time)]);
+    if (monitor !== undefined && eventLoopDelay !== false) {
       entries.push([
         'eventloop:delay',
-        eventLoopCheck(monitor.delayMs, eventLoopDelay === false ? {} : eventLoopDelay, shedding, time),
+        thresholdCheck(monitor.delayMs, eventLoopDelay, 'ms', 'system', time),
+      ]);
+    }
+    if (monitor !== undefined && eventLoopUtilization !== false) {
+      entries.push([
+        'eventloop:utilization',
+        thresholdCheck(monitor.utilization, eventLoopUtilization, undefined, 'system', time),
       ]);
     }
     if (heapUsed !== false || rss !== false) {
@@ -197,19 +184,23 @@ export function health(options: HealthOptions = {}): HealthPlugin {
   };
 
   const route =
-    (report: () => Promise<HealthReport>): RouteHandler =>
+    (build: () => Promise<HealthReport>): RouteHandler =>
     async (request) => {
       const verbose = details && wantsVerbose(request);
       // Refused before any check runs: an unauthorized caller cannot make the checks work either.
       if (verbose && !mayShowDetails(request)) return UNAUTHORIZED;
-      return toRouteResponse(await report(), details, verbose);
+      return toRouteResponse(await build(), details, verbose);
     };
   const readinessRoute = route(readiness);
-  const livenessRoute = route(liveness);
+  const routes: Record<string, RouteHandler> = {
+    [routePaths.livez]: route(liveness),
+    [routePaths.readyz]: readinessRoute,
+  };
+  if (routePaths.healthz !== false) routes[routePaths.healthz] = readinessRoute;
 
-  return {
+  const plugin: HealthPlugin = {
     name: PLUGIN_NAME,
-    routes: { '/livez': livenessRoute, '/readyz': readinessRoute, '/healthz': readinessRoute },
+    routes,
     setup(server) {
       tracker.attach(server);
     },
@@ -237,10 +228,13 @@ export function health(options: HealthOptions = {}): HealthPlugin {
       return drain.draining;
     },
     get overloaded() {
-      return shedding?.active === true;
+      return shedding?.reason !== undefined;
     },
     get eventLoopDelayMs() {
       return monitor?.delayMs ?? 0;
+    },
+    get eventLoopUtilization() {
+      return monitor?.utilization ?? 0;
     },
     shutdown: () => drain.start('manual'),
     dispose() {
@@ -252,4 +246,5 @@ export function health(options: HealthOptions = {}): HealthPlugin {
       monitor?.stop();
     },
   };
+  return plugin;
 }

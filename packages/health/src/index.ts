@@ -1,9 +1,4 @@
-export {
-  DRAINING_ERROR_CODE,
-  DRAINING_MESSAGE,
-  OVERLOADED_ERROR_CODE,
-  OVERLOADED_MESSAGE,
-} from './error-codes.js';
+export { HEALTH_DIAGNOSTIC_CODES } from './diagnostic-codes.js';
 export { health } from './health.js';
 export type {
   CheckContext,
@@ -15,6 +10,7 @@ export type {
   CheckReturn,
   CheckStatus,
   HealthOptions,
+  HealthPaths,
   HealthPlugin,
   HealthReport,
   LoadSheddingOptions,

@@ -1,8 +1,17 @@
-import { type McpscopePlugin, nodeHandler, observe, type RequestFacts } from '@mcpscope/core';
+import {
+  type Diagnostic,
+  type McpscopePlugin,
+  nodeHandler,
+  observe,
+  REFUSAL_ERROR_CODES,
+  type RequestFacts,
+} from '@mcpscope/core';
 import { connectHttp, createExampleServer, SDK_VERSIONS, startHttpServer } from '@mcpscope/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe, until } from '../test/probe.js';
-import { health, OVERLOADED_ERROR_CODE, OVERLOADED_MESSAGE } from './index.js';
+import { HEALTH_DIAGNOSTIC_CODES as CODES, health } from './index.js';
+import { OVERLOADED_MESSAGE } from './refusals.js';
+import type { HealthOptions, LoadSheddingOptions } from './types.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -17,96 +26,191 @@ function overload(blockMs: number): () => void {
       // busy on purpose
     }
   }, 1);
+  cleanups.push(() => clearInterval(timer));
   return () => clearInterval(timer);
 }
 
+interface RpcError {
+  readonly code: number;
+  readonly message: string;
+  readonly data?: unknown;
+}
+
+const outcomeOf = (call: Promise<unknown>): Promise<RpcError | 'served'> =>
+  call.then(
+    () => 'served' as const,
+    ({ code, message, data }: RpcError) => ({ code, message, data }),
+  );
+
+const ONLY = {
+  delay: { maxEventLoopUtilization: false, maxHeapUsedBytes: false },
+  utilization: { maxEventLoopDelayMs: false, maxHeapUsedBytes: false },
+  heap: { maxEventLoopDelayMs: false, maxEventLoopUtilization: false },
+} as const;
+
 describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
-  it('refuses new requests with a clear JSON-RPC error while the event loop is overloaded', async () => {
-    const probes = health({
-      shutdown: false,
-      sampleIntervalMs: 100,
-      loadShedding: { maxEventLoopDelayMs: 60, retryAfterMs: 2_000 },
-    });
+  async function serve(options: HealthOptions) {
+    const probes = health({ shutdown: false, sampleIntervalMs: 50, ...options });
     cleanups.push(() => probes.dispose());
     const ended: RequestFacts[] = [];
+    const diagnostics: Diagnostic[] = [];
     const recorder: McpscopePlugin = {
       name: 'recorder',
       onRequestEnd: (request) => void ended.push(request),
     };
+    const receive = (diagnostic: Diagnostic) => void diagnostics.push(diagnostic);
     const http = await startHttpServer({
       sdk,
       mode: 'stateful',
-      createServer: () => observe(createExampleServer({ sdk })).use(probes, recorder),
+      createServer: () =>
+        observe(createExampleServer({ sdk }), { onDiagnostic: receive }).use(probes, recorder),
       routes: nodeHandler([probes]),
     });
     cleanups.push(() => http.close());
     const client = await connectHttp(sdk, http.url);
     cleanups.push(() => client.close());
-    // Loading modules may lag the loop at first: start from a calm loop.
-    await until(async () => (probes.overloaded ? undefined : true), 'a calm event loop');
-    expect(await client.callTool('echo', { text: 'calm' })).toMatchObject({ content: [{ text: 'calm' }] });
+    return { probes, http, client, ended, diagnostics };
+  }
 
-    const stop = overload(150);
-    cleanups.push(stop);
+  it('sheds on heap used: a clear JSON-RPC error, ping still served, readiness 503, reported once', async () => {
+    const shedding: LoadSheddingOptions = {
+      ...ONLY.heap,
+      maxHeapUsedBytes: 1,
+      retryAfterMs: 2_000,
+      message: 'busy',
+    };
+    const { probes, http, client, ended, diagnostics } = await serve({ loadShedding: shedding });
     await until(async () => (probes.overloaded ? true : undefined), 'load shedding to start');
-    const refused = await client.callTool('echo', { text: 'hi' }).then(
-      () => undefined,
-      (error: unknown) => error as { code: number; message: string; data: unknown },
-    );
-    // A ping is never shed: it tells the client the server is alive.
-    await client.request('ping');
-    const readiness = await probe(`${http.baseUrl}/readyz?verbose`);
-    stop();
-
-    expect(refused?.code).toBe(OVERLOADED_ERROR_CODE);
-    expect(refused?.message).toContain(OVERLOADED_MESSAGE);
-    expect(refused?.data).toEqual({ reason: 'overloaded', retryAfterMs: 2_000 });
-    const call = ended.filter((request) => request.method === 'tools/call')[1];
-    expect(call).toMatchObject({
-      outcome: 'error',
-      errorCode: OVERLOADED_ERROR_CODE,
-      refusal: { plugin: 'mcpscope/health', reason: 'overloaded' },
+    expect(await outcomeOf(client.callTool('echo', { text: 'a' }))).toEqual({
+      code: REFUSAL_ERROR_CODES.overloaded,
+      message: expect.stringContaining('busy'),
+      data: { reason: 'overloaded', retryAfterMs: 2_000 },
     });
+    expect(await outcomeOf(client.request('ping'))).toBe('served');
+    expect(await outcomeOf(client.callTool('echo', { text: 'b' }))).toMatchObject({
+      code: REFUSAL_ERROR_CODES.overloaded,
+    });
+    const readiness = await probe(`${http.baseUrl}/readyz?verbose`);
+    expect(readiness.status).toBe(503);
+    expect(readiness.body.output).toBe('failing: server:load');
+    expect(readiness.body.checks?.['server:load']?.[0]).toMatchObject({
+      status: 'fail',
+      observedValue: 'overloaded',
+      output: expect.stringMatching(/^shedding load: heap used \d+ bytes is over 1 bytes$/),
+    });
+    const calls = ended.filter((request) => request.method === 'tools/call');
+    expect(calls.map((request) => [request.outcome, request.errorCode, request.refusal])).toEqual(
+      Array(2).fill(['error', REFUSAL_ERROR_CODES.overloaded, { plugin: 'health', reason: 'overloaded' }]),
+    );
     expect(ended.filter((request) => request.method === 'ping').map((request) => request.outcome)).toEqual([
       'ok',
     ]);
-    expect(readiness.status).toBe(503);
-    expect(readiness.body.checks?.['eventloop:delay']?.[0]).toMatchObject({
-      status: 'fail',
-      observedUnit: 'ms',
-      output: expect.stringMatching(/^shedding load: mean event-loop delay [\d.]+ ms is over 60 ms$/),
-    });
+    // Many samples over the limit since: still one report.
+    expect(diagnostics).toEqual([
+      {
+        code: CODES.loadSheddingStarted,
+        plugin: 'health',
+        message: expect.stringMatching(
+          /^shedding load: heap used \d+ bytes is over 1 bytes; new requests are refused$/,
+        ),
+      },
+    ]);
+  });
 
-    await until(async () => (probes.overloaded ? undefined : true), 'load shedding to stop');
-    expect(await client.callTool('echo', { text: 'back' })).toMatchObject({
-      content: [{ type: 'text', text: 'back' }],
+  it('sheds on event-loop delay while it is over the limit, and stops when the loop is calm again', async () => {
+    const { probes, http, client } = await serve({
+      loadShedding: { ...ONLY.delay, maxEventLoopDelayMs: 60 },
     });
+    await until(async () => (probes.overloaded ? undefined : true), 'a calm event loop');
+    expect(await outcomeOf(client.callTool('echo', { text: 'calm' }))).toBe('served');
+    const stop = overload(150);
+    await until(async () => (probes.overloaded ? true : undefined), 'load shedding to start');
+    const refused = await outcomeOf(client.callTool('echo', { text: 'hi' }));
+    const readiness = await probe(`${http.baseUrl}/readyz?verbose`);
+    stop();
+    expect(refused).toEqual({
+      code: REFUSAL_ERROR_CODES.overloaded,
+      message: expect.stringContaining(OVERLOADED_MESSAGE),
+      data: { reason: 'overloaded', retryAfterMs: 10_000 },
+    });
+    expect(readiness.body.checks?.['server:load']?.[0]?.output).toMatch(
+      /^shedding load: mean event-loop delay [\d.]+ ms is over 60 ms$/,
+    );
+    await until(async () => (probes.overloaded ? undefined : true), 'load shedding to stop');
+    expect(await outcomeOf(client.callTool('echo', { text: 'back' }))).toBe('served');
     expect((await probe(`${http.baseUrl}/readyz`)).status).toBe(200);
   });
 
-  it('does not shed load unless asked to', async () => {
-    const probes = health({ shutdown: false, sampleIntervalMs: 100 });
-    cleanups.push(() => probes.dispose());
-    const http = await startHttpServer({
-      sdk,
-      mode: 'stateful',
-      createServer: () => observe(createExampleServer({ sdk })).use(probes),
-      routes: nodeHandler([probes]),
+  it('sheds on event-loop utilisation, and reports each episode once', async () => {
+    const { probes, client, diagnostics } = await serve({
+      loadShedding: { ...ONLY.utilization, maxEventLoopUtilization: 0.5 },
     });
-    cleanups.push(() => http.close());
-    const client = await connectHttp(sdk, http.url);
-    cleanups.push(() => client.close());
-    const stop = overload(150);
-    cleanups.push(stop);
-    await until(async () => (probes.eventLoopDelayMs > 60 ? true : undefined), 'the event loop to lag');
-    expect(await client.callTool('echo', { text: 'hi' })).toMatchObject({ content: [{ text: 'hi' }] });
+    for (let episode = 1; episode <= 2; episode++) {
+      await until(async () => (probes.overloaded ? undefined : true), 'a calm event loop');
+      const stop = overload(150);
+      await until(async () => (probes.overloaded ? true : undefined), 'load shedding to start');
+      const refused = await outcomeOf(client.callTool('echo', { text: 'hi' }));
+      stop();
+      expect(refused).toMatchObject({ code: REFUSAL_ERROR_CODES.overloaded });
+      expect(diagnostics.map((diagnostic) => diagnostic.message)).toEqual(
+        Array(episode).fill(
+          expect.stringMatching(
+            /^shedding load: event-loop utilization [\d.]+ is over 0.5; new requests are refused$/,
+          ),
+        ),
+      );
+    }
+  });
+
+  it('never sheds on a threshold set to false, however overloaded', async () => {
+    const { probes, client, http } = await serve({
+      loadShedding: { maxEventLoopDelayMs: false, maxEventLoopUtilization: false, maxHeapUsedBytes: false },
+    });
+    overload(150);
+    await until(
+      async () => (probes.eventLoopDelayMs > 60 && probes.eventLoopUtilization > 0.5 ? true : undefined),
+      'the event loop to be overloaded',
+    );
+    expect(await outcomeOf(client.callTool('echo', { text: 'hi' }))).toBe('served');
     expect(probes.overloaded).toBe(false);
-    stop();
+    expect((await probe(`${http.baseUrl}/readyz?verbose`)).body.checks?.['server:load']?.[0]).toMatchObject({
+      status: 'pass',
+      observedValue: 'normal',
+    });
+  });
+
+  it('does not shed load unless asked to', async () => {
+    const { probes, client, http } = await serve({});
+    overload(150);
+    await until(async () => (probes.eventLoopDelayMs > 60 ? true : undefined), 'the event loop to lag');
+    expect(await outcomeOf(client.callTool('echo', { text: 'hi' }))).toBe('served');
+    expect(probes.overloaded).toBe(false);
+    expect(Object.keys((await probe(`${http.baseUrl}/readyz?verbose`)).body.checks ?? {})).not.toContain(
+      'server:load',
+    );
   });
 });
 
-it('rejects a load-shedding limit that is not a positive number', () => {
-  expect(() => health({ shutdown: false, loadShedding: { maxEventLoopDelayMs: 0 } })).toThrow(
-    'loadShedding.maxEventLoopDelayMs must be a positive number',
-  );
+describe('loadShedding options', () => {
+  it('takes every default threshold with true', async () => {
+    const probes = health({ shutdown: false, requireConnection: false, loadShedding: true });
+    cleanups.push(() => probes.dispose());
+    expect((await probes.readiness()).checks?.['server:load']).toEqual([
+      { componentType: 'system', observedValue: 'normal', status: 'pass', time: expect.any(String) },
+    ]);
+  });
+
+  it.each([
+    [
+      { maxEventLoopDelayMs: 0 },
+      'loadShedding.maxEventLoopDelayMs must be a positive number or false, got 0.',
+    ],
+    [
+      { maxEventLoopUtilization: 1.5 },
+      'loadShedding.maxEventLoopUtilization must be a number above 0 and at most 1 or false, got 1.5.',
+    ],
+    [{ maxHeapUsedBytes: -1 }, 'loadShedding.maxHeapUsedBytes must be a positive number or false, got -1.'],
+  ] as const)('rejects %o', (loadShedding, message) => {
+    expect(() => health({ shutdown: false, loadShedding })).toThrow(`health(): ${message}`);
+  });
 });

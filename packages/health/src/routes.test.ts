@@ -23,6 +23,14 @@ function plugin(options: HealthOptions = {}): HealthPlugin {
   return created;
 }
 
+it.each([
+  [{ livez: 'livez' }, "paths.livez must be a path starting with '/', got livez."],
+  [{ readyz: '/readyz?x' }, "paths.readyz must be a path starting with '/', got /readyz?x."],
+  [{ livez: '/same', readyz: '/same' }, 'paths must differ from each other, got /same, /same, /healthz.'],
+] as const)('rejects paths %o', (paths, message) => {
+  expect(() => health({ shutdown: false, paths })).toThrow(`health(): ${message}`);
+});
+
 describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
   /** One observed server with the routes on core's side listener (the stdio layout). */
   async function sideListener(options: HealthOptions = {}) {
@@ -57,6 +65,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       'server:lifecycle',
       'transport:connected',
       'eventloop:delay',
+      'eventloop:utilization',
       'memory:heapUsed',
       'memory:rss',
       'requests:inFlight',
@@ -109,16 +118,18 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     });
 
     const failing = await sideListener({
+      checkTimeoutMs: 150,
       checks: {
         'redis:ping': () => Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6379')),
         'api:latency': { timeoutMs: 100, check: () => new Promise(() => void hangingCalls++) },
+        'queue:depth': () => new Promise(() => undefined),
       },
     });
     const failingClient = await connectInMemory(failing.server, sdk);
     cleanups.push(() => failingClient.close());
     const answer = await probe(`${failing.url}/readyz?verbose`);
     expect(answer.status).toBe(503);
-    expect(answer.body.output).toBe('failing: redis:ping, api:latency');
+    expect(answer.body.output).toBe('failing: redis:ping, api:latency, queue:depth');
     expect(answer.body.checks?.['redis:ping']?.[0]).toMatchObject({
       status: 'fail',
       output: 'ECONNREFUSED 127.0.0.1:6379',
@@ -126,6 +137,11 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(answer.body.checks?.['api:latency']?.[0]).toMatchObject({
       status: 'fail',
       output: 'timed out after 100 ms',
+    });
+    // Without its own timeoutMs, a check gets checkTimeoutMs.
+    expect(answer.body.checks?.['queue:depth']?.[0]).toMatchObject({
+      status: 'fail',
+      output: 'timed out after 150 ms',
     });
     // The hanging check neither blocks the next probe nor the liveness probe.
     expect((await probe(`${failing.url}/readyz`)).status).toBe(503);
@@ -174,6 +190,24 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(answer.status).toBe(503);
     expect(answer.body).toEqual({ status: 'fail' });
     expect((await probe(`${url}/livez?verbose`)).body).toEqual({ status: 'pass' });
+  });
+
+  it('serves the probes at the paths it is given, and no alias with healthz: false', async () => {
+    const { server, url } = await sideListener({
+      paths: { livez: '/health/live', readyz: '/health/ready', healthz: false },
+    });
+    const client = await connectInMemory(server, sdk);
+    cleanups.push(() => client.close());
+    const statuses = async (paths: string[]) =>
+      Promise.all(paths.map(async (path) => (await fetch(`${url}${path}`)).status));
+    expect(await statuses(['/health/live', '/health/ready', '/livez', '/readyz', '/healthz'])).toEqual([
+      200, 200, 404, 404, 404,
+    ]);
+    expect(
+      (await probe(`${url}/health/ready?verbose`)).body.checks?.['transport:connected']?.[0]?.observedValue,
+    ).toBe(1);
+    const aliased = plugin({ paths: { healthz: '/status' } });
+    expect(Object.keys(aliased.routes)).toEqual(['/livez', '/readyz', '/status']);
   });
 
   it('answers HEAD with the status and no body', async () => {

@@ -2,14 +2,17 @@
  * A real stdio server in a child process, probed on core's side listener: SIGTERM and the parent
  * closing stdin both start the drain.
  */
+
+import { REFUSAL_ERROR_CODES } from '@mcpscope/core';
 import { SDK_VERSIONS } from '@mcpscope/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FixtureChild, killFixtures, StdioPeer, spawnFixture } from '../test/child.js';
 import { lastOutcomes } from '../test/outcome-recorder.js';
 import { observed, probe, until } from '../test/probe.js';
-import { DRAINING_ERROR_CODE, DRAINING_MESSAGE } from './index.js';
+import { HEALTH_DIAGNOSTIC_CODES as CODES } from './index.js';
+import { DRAINING_MESSAGE } from './refusals.js';
 
-const DELAY_MS = 300;
+const DELAY_MS = 2_000;
 const TIMEOUT_MS = 20_000;
 const SLOW_MS = 5_000;
 const IN_FLIGHT = 50;
@@ -43,19 +46,22 @@ function untilUnready(url: string) {
 }
 
 describe.each(SDK_VERSIONS)('SDK %s over stdio', (sdk) => {
-  it('drains on SIGTERM', { timeout: 60_000 }, async () => {
+  it('drains on SIGTERM: served during the delay, refused after it, nothing but JSON-RPC on stdout', {
+    timeout: 60_000,
+  }, async () => {
     const { child, url, peer, slow, answered } = await startWithRequestsInFlight(sdk);
-    const signalled = Date.now();
     child.process.kill('SIGTERM');
-    expect((await untilUnready(url)).body).toMatchObject({ status: 'fail', output: 'draining' });
+    await child.waitForStderr(new RegExp(CODES.drainStarted));
+    expect((await probe(`${url}/readyz`)).body).toMatchObject({ status: 'fail', output: 'draining' });
 
-    const refused = await until(async () => {
-      const answer = await peer.request('tools/call', { name: 'echo', arguments: { text: 'late' } });
-      return answer.error;
-    }, 'new requests to be refused');
+    const during = await peer.request('tools/call', { name: 'echo', arguments: { text: 'during' } });
+    expect(child.stderr()).not.toContain(CODES.drainRefusing);
+    expect(during.result).toEqual({ content: [{ type: 'text', text: 'during' }] });
+    await child.waitForStderr(new RegExp(CODES.drainRefusing));
+    const refused = await peer.request('tools/call', { name: 'echo', arguments: { text: 'late' } });
     expect(answered()).toBe(0);
-    expect(refused).toEqual({
-      code: DRAINING_ERROR_CODE,
+    expect(refused.error).toEqual({
+      code: REFUSAL_ERROR_CODES.draining,
       message: DRAINING_MESSAGE,
       data: { reason: 'draining' },
     });
@@ -65,15 +71,15 @@ describe.each(SDK_VERSIONS)('SDK %s over stdio', (sdk) => {
       results.filter((result) => result.result?.isError !== true && result.error === undefined),
     ).toHaveLength(IN_FLIGHT);
     expect(await child.exited).toEqual({ code: 0, signal: null });
-    expect(Date.now() - signalled).toBeLessThan(DELAY_MS + TIMEOUT_MS);
     expect(lastOutcomes(child.stderr())?.['tools/call slow ok']).toBe(IN_FLIGHT);
+    expect(peer.foreignLines()).toEqual([]);
   });
 
   if (sdk === 'v1') {
     it('drains when the parent closes stdin: in-flight requests finish and are answered', {
       timeout: 60_000,
     }, async () => {
-      const { child, url, slow, answered } = await startWithRequestsInFlight(sdk);
+      const { child, url, peer, slow, answered } = await startWithRequestsInFlight(sdk);
       child.process.stdin.end();
       expect((await untilUnready(url)).body).toMatchObject({ status: 'fail', output: 'draining' });
       expect(answered()).toBe(0);
@@ -82,8 +88,11 @@ describe.each(SDK_VERSIONS)('SDK %s over stdio', (sdk) => {
         results.filter((result) => result.result?.isError !== true && result.error === undefined),
       ).toHaveLength(IN_FLIGHT);
       expect(await child.exited).toEqual({ code: 0, signal: null });
-      expect(child.stderr()).toContain('stdin closed: draining');
+      expect(child.stderr()).toContain(
+        `[mcpscope] health: stdin closed: draining (readiness 503; new requests refused now; ${IN_FLIGHT} in flight`,
+      );
       expect(lastOutcomes(child.stderr())?.['tools/call slow ok']).toBe(IN_FLIGHT);
+      expect(peer.foreignLines()).toEqual([]);
     });
   } else {
     // SDK v2's StdioServerTransport closes itself when stdin ends and aborts the requests in flight
@@ -95,9 +104,10 @@ describe.each(SDK_VERSIONS)('SDK %s over stdio', (sdk) => {
       const { child, peer } = await startWithRequestsInFlight(sdk);
       child.process.stdin.end();
       expect(await child.exited).toEqual({ code: 0, signal: null });
-      expect(child.stderr()).toContain('stdin closed: draining');
+      expect(child.stderr()).toContain(`[mcpscope] health: stdin closed: draining (`);
       expect(peer.unanswered).toBe(IN_FLIGHT);
       expect(lastOutcomes(child.stderr())?.['tools/call slow closed']).toBe(IN_FLIGHT);
+      expect(peer.foreignLines()).toEqual([]);
     });
   }
 });

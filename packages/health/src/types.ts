@@ -39,90 +39,111 @@ export type CheckKind = 'readiness' | 'liveness' | 'startup';
 
 export interface CheckDefinition {
   readonly check: CheckFunction;
-  /** Default `readiness`. */
+  /** Where the check counts. @default 'readiness' */
   readonly kind?: CheckKind;
-  /** Per-check time limit. Default: the `checkTimeoutMs` option. */
+  /** Per-check time limit in milliseconds. @default the `checkTimeoutMs` option */
   readonly timeoutMs?: number;
-  /** Reuse a result for this long (probes in between do not call the check). Default: `cacheMs`. */
+  /** Reuse a result for this long (probes in between do not call the check). @default the `cacheMs` option */
   readonly cacheMs?: number;
-  /** When false, a failure only warns (the probe stays 200). Default true. */
+  /** When false, a failure only warns (the probe stays 200). @default true */
   readonly critical?: boolean;
 }
 
-/** Warn and fail levels of a built-in check; a level left out is never reached. */
+/** Warn and fail levels of a built-in check (reached at `>=`); a level left out is never reached. */
 export interface Thresholds {
   readonly warn?: number;
   readonly fail?: number;
 }
 
+/**
+ * Load shedding: new requests (except `ping`) are refused while any threshold is exceeded in the last
+ * sample. `false` switches one threshold off.
+ */
 export interface LoadSheddingOptions {
-  /** New requests are refused while the mean event-loop delay of the last sample is above this. */
-  readonly maxEventLoopDelayMs: number;
-  /** Sent to clients as `error.data.retryAfterMs`. Default 10000 (under-pressure's `retryAfter`). */
+  /** Mean event-loop delay of the last sample, in milliseconds. @default 1000 */
+  readonly maxEventLoopDelayMs?: number | false;
+  /** Event-loop utilisation of the last sample (`performance.eventLoopUtilization`), from 0 to 1. @default 0.98 */
+  readonly maxEventLoopUtilization?: number | false;
+  /** V8 heap used, in bytes. @default 95% of the heap size limit */
+  readonly maxHeapUsedBytes?: number | false;
+  /** Sent to clients as `error.data.retryAfterMs` (under-pressure's `retryAfter`). @default 10000 */
   readonly retryAfterMs?: number;
-  /** The JSON-RPC error message. Default `Server overloaded, retry later`. */
+  /** The JSON-RPC error message. @default 'Server overloaded, retry later' */
   readonly message?: string;
 }
 
+/** Where the probes are served. */
+export interface HealthPaths {
+  /** @default '/livez' */
+  readonly livez?: string;
+  /** @default '/readyz' */
+  readonly readyz?: string;
+  /** The same answer as `readyz`; `false` serves no such alias. @default '/healthz' */
+  readonly healthz?: string | false;
+}
+
 export interface ShutdownOptions {
-  /** Signals that start the drain. Default `['SIGTERM', 'SIGINT']`; `[]` installs no handler. */
+  /** Signals that start the drain; `[]` installs no handler. @default ['SIGTERM', 'SIGINT'] */
   readonly signals?: readonly NodeJS.Signals[];
-  /** Drain when a stdio server's stdin ends (the parent closed it). Default true. */
+  /** Drain when a stdio server's stdin ends (the parent closed it). @default true */
   readonly stdin?: boolean;
   /**
    * How long new requests are still accepted after readiness turned 503, so load balancers stop sending
-   * traffic first. Default 5000 when running in Kubernetes (`KUBERNETES_SERVICE_HOST` set), else 0.
-   * Not applied when stdin closed (no request can arrive any more).
+   * traffic first. Not applied when stdin closed (no request can arrive any more).
+   * @default 5000 in Kubernetes (`KUBERNETES_SERVICE_HOST` set), else 0
    */
   readonly delayMs?: number;
-  /** How long in-flight requests may take to finish once new ones are refused. Default 15000. */
+  /** How long in-flight requests may take to finish once new ones are refused. @default 15000 */
   readonly timeoutMs?: number;
-  /** Time limit for closing the servers (and flushing every plugin) and for `onShutdown`. Default 5000. */
+  /** Time limit for closing the servers (and flushing every plugin) and for `onShutdown`. @default 5000 */
   readonly closeTimeoutMs?: number;
-  /** Exit the process at the end: 0 when every request finished, 1 when the timeout cut work off. Default true. */
+  /** Exit the process at the end: 0 when every request finished, 1 when the timeout cut work off. @default true */
   readonly exit?: boolean;
-  /** Runs after the servers closed, before the exit (close database pools, HTTP servers). */
+  /** Runs after the servers closed, before the exit (close database pools, HTTP servers). @default none */
   readonly onShutdown?: (result: ShutdownResult) => void | Promise<void>;
 }
 
 export interface HealthOptions {
-  /** Named checks, keyed `component:measurement` by convention (`postgres:connections`). */
+  /** Named checks, keyed `component:measurement` by convention (`postgres:connections`). @default {} */
   readonly checks?: Readonly<Record<string, CheckFunction | CheckDefinition>>;
-  /** Default time limit of each check. Keep it below the probe's `timeoutSeconds`. Default 500. */
+  /** Default time limit of each check; keep it below the probe's `timeoutSeconds`. @default 500 */
   readonly checkTimeoutMs?: number;
-  /** Default cache interval of each check. Default 0 (run on every probe). */
+  /** Default cache interval of each check (0: run on every probe). @default 0 */
   readonly cacheMs?: number;
-  /** Whether `?verbose` may show each check (and failing bodies name them). Default true. */
+  /** Whether `?verbose` may show each check (and failing bodies name them). `false`: status only. @default true */
   readonly details?: boolean;
   /**
    * When set, `?verbose` answers 401 unless the request carries `Authorization: Bearer <token>`.
-   * Plain probes (status, and the names of failing checks) stay open. Default: none.
+   * Plain probes (status, and the names of failing checks) stay open. @default none
    */
-  readonly verboseToken?: string;
+  readonly bearerToken?: string;
+  /** Where the probes are served. @default { livez: '/livez', readyz: '/readyz', healthz: '/healthz' } */
+  readonly paths?: HealthPaths;
   /**
-   * Whether readiness needs an open MCP transport. `'auto'` (default): needed while every transport
-   * seen so far is stdio or in-memory; never needed once a Streamable HTTP or SSE transport connected,
-   * nor before any server was attached (an HTTP app that builds servers per session or per request).
+   * Whether readiness needs an open MCP transport. `'auto'`: needed while every transport seen so far
+   * is stdio or in-memory; never needed once a Streamable HTTP or SSE transport connected, nor before
+   * any server was attached (an HTTP app that builds servers per session or per request).
+   * @default 'auto'
    */
   readonly requireConnection?: boolean | 'auto';
-  /** Start marked ready. Set false to stay unready until `markReady()` (lightship's `signalReady`). Default true. */
+  /** Start marked ready; `false` stays unready until `markReady()` (lightship's `signalReady`). @default true */
   readonly markedReady?: boolean;
-  /** Mean event-loop delay in ms (perf_hooks). Default `{ warn: 200, fail: 1000 }`; false drops the check. */
+  /** Levels of `eventloop:delay` (mean delay, ms); `false` drops the check. @default { warn: 200, fail: 1000 } */
   readonly eventLoopDelay?: Thresholds | false;
-  /** How often the event-loop delay is sampled. Default 1000. */
+  /** Levels of `eventloop:utilization` (0 to 1); `false` drops the check. @default {} (reported only) */
+  readonly eventLoopUtilization?: Thresholds | false;
+  /** How often the event loop (and, for load shedding, the heap) is sampled, in ms. @default 1000 */
   readonly sampleIntervalMs?: number;
-  /** V8 heap used, in bytes. Default `{ warn: 90% of the heap size limit }`; false drops the check. */
+  /** Levels of `memory:heapUsed` in bytes; `false` drops the check. @default { warn: 90% of the heap size limit } */
   readonly heapUsed?: Thresholds | false;
-  /** Resident set size, in bytes. Default `{}` (reported, never warns); false drops the check. */
+  /** Levels of `memory:rss` in bytes; `false` drops the check. @default {} (reported only) */
   readonly rss?: Thresholds | false;
-  /** Requests in flight across the attached servers. Default `{}` (reported only); false drops the check. */
+  /** Levels of `requests:inFlight`; `false` drops the check. @default {} (reported only) */
   readonly inFlight?: Thresholds | false;
-  /** Refuse new requests while the event loop is overloaded. Default off. */
-  readonly loadShedding?: LoadSheddingOptions | false;
-  /** Graceful shutdown. `false`: no signal or stdin handling (`shutdown()` still works). */
+  /** Refuse new requests while the server is overloaded; `true` takes every default threshold. @default false */
+  readonly loadShedding?: LoadSheddingOptions | boolean;
+  /** Graceful shutdown; `false`: no signal or stdin handling (`shutdown()` still works). @default {} */
   readonly shutdown?: ShutdownOptions | false;
-  /** Where drain progress lines go. Default: stderr (never stdout). `false` silences them. */
-  readonly log?: ((line: string) => void) | false;
 }
 
 /** One reading of one check, in the draft's format. */
@@ -161,7 +182,9 @@ export interface ShutdownResult {
 
 /** The plugin returned by `health()`, with controls for readiness and shutdown. */
 export interface HealthPlugin extends McpscopePlugin {
-  readonly routes: Readonly<Record<'/livez' | '/readyz' | '/healthz', RouteHandler>>;
+  readonly name: 'health';
+  /** The probes, at their `paths`, for core's route handlers. */
+  readonly routes: Readonly<Record<string, RouteHandler>>;
   /** Runs the readiness checks and returns the verbose report. */
   readiness(): Promise<HealthReport>;
   /** Runs the liveness checks and returns the verbose report. */
@@ -176,6 +199,8 @@ export interface HealthPlugin extends McpscopePlugin {
   readonly overloaded: boolean;
   /** The mean event-loop delay of the last sample, in ms. */
   readonly eventLoopDelayMs: number;
+  /** The event-loop utilisation of the last sample, from 0 to 1. */
+  readonly eventLoopUtilization: number;
   /**
    * Starts (or joins) the drain: readiness 503, then after `delayMs` new requests are refused, in-flight
    * ones get up to `timeoutMs`, every attached server closes (flushing every plugin), `onShutdown` runs,

@@ -1,6 +1,6 @@
 /**
  * `?verbose` answers name every check and show their outputs (error messages, versions, memory):
- * with `verboseToken` set, they require `Authorization: Bearer <token>`. Plain probes stay open, so a
+ * with `bearerToken` set, they require `Authorization: Bearer <token>`. Plain probes stay open, so a
  * kubelet or load balancer needs no secret. The token is compared in constant time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -21,7 +21,7 @@ export const UNAUTHORIZED: RouteResponse = {
 /** Whether a request may see details; always true without a token. */
 export function verboseGuard(token: string | undefined): (request: RouteRequest) => boolean {
   if (token === undefined) return () => true;
-  if (token === '') throw new TypeError('health(): verboseToken must not be empty.');
+  if (token === '') throw new TypeError('health(): bearerToken must not be empty.');
   const expected = digest(token);
   return (request) => {
     const header = request.header('authorization');

@@ -75,10 +75,14 @@ export interface JsonRpcResponse {
   readonly error?: { readonly code: number; readonly message: string; readonly data?: unknown };
 }
 
-/** Speaks newline-delimited JSON-RPC to a stdio fixture, as an MCP client would. */
+/**
+ * Speaks newline-delimited JSON-RPC to a stdio fixture, as an MCP client would, and keeps the child's raw
+ * stdout: every line there must be a JSON-RPC message (`foreignLines()`), or real clients break.
+ */
 export class StdioPeer {
   private nextId = 1;
   private buffer = '';
+  private readonly foreign: string[] = [];
   private readonly pending = new Map<number, (response: JsonRpcResponse) => void>();
   private readonly child: ChildProcessWithoutNullStreams;
 
@@ -90,10 +94,33 @@ export class StdioPeer {
       while (newline >= 0) {
         const line = this.buffer.slice(0, newline);
         this.buffer = this.buffer.slice(newline + 1);
-        if (line.trim().length > 0) this.receive(JSON.parse(line) as JsonRpcResponse);
+        this.line(line);
         newline = this.buffer.indexOf('\n');
       }
     });
+  }
+
+  /** Complete stdout lines that are not JSON-RPC 2.0 messages, and an unfinished last line. */
+  foreignLines(): string[] {
+    return this.buffer === '' ? [...this.foreign] : [...this.foreign, this.buffer];
+  }
+
+  private line(line: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      message = undefined;
+    }
+    if (
+      typeof message !== 'object' ||
+      message === null ||
+      (message as { jsonrpc?: unknown }).jsonrpc !== '2.0'
+    ) {
+      this.foreign.push(line);
+      return;
+    }
+    this.receive(message as JsonRpcResponse);
   }
 
   private receive(message: JsonRpcResponse): void {

@@ -1,7 +1,7 @@
 /**
  * The side listener (for stdio servers) binds 127.0.0.1 unless told otherwise: the listening socket's
  * address is read from the kernel (/proc/net/tcp and tcp6), not from what core says. `/metrics` with
- * `bearerToken` and verbose health with `verboseToken` refuse requests without the token.
+ * `bearerToken` and verbose health with its `bearerToken` refuse requests without the token.
  */
 import { readFileSync } from 'node:fs';
 import { sideListenerAddress } from '@mcpscope/core';
@@ -41,7 +41,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     const stack = createStack({
       tracerProvider: otel.provider,
       metrics: { bearerToken: METRICS_TOKEN },
-      health: { verboseToken: HEALTH_TOKEN },
+      health: { bearerToken: HEALTH_TOKEN },
     });
     const server = stack.observe(createExampleServer({ sdk }), { listen: { port: 0 } });
     const client = await connectInMemory(server, sdk);

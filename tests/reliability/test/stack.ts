@@ -65,7 +65,7 @@ export function createStack(options: StackOptions = {}): Stack {
     ...options.logging,
   });
   const sentryPlugin = isPlugin(options.sentry) ? options.sentry : sentry(options.sentry);
-  const healthPlugin = health({ shutdown: false, log: false, ...options.health });
+  const healthPlugin = health({ shutdown: false, ...options.health });
   const record = recorder({ keep: options.keepRequests ?? true });
   const plugins = [metricsPlugin, tracingPlugin, loggingPlugin, sentryPlugin, healthPlugin];
   return {

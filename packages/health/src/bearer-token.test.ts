@@ -1,5 +1,5 @@
 /**
- * `verboseToken`: `?verbose` needs the bearer token (401 without it or with a wrong one, 200 with it);
+ * `bearerToken`: `?verbose` needs the bearer token (401 without it or with a wrong one, 200 with it);
  * plain probes stay open; an unauthorized verbose probe runs no check.
  */
 import { observe, sideListenerAddress } from '@mcpscope/core';
@@ -47,7 +47,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
   }
 
   it('answers verbose probes only with the bearer token', async () => {
-    const { url, runs } = await serve({ verboseToken: TOKEN });
+    const { url, runs } = await serve({ bearerToken: TOKEN });
     for (const path of ['/readyz', '/livez', '/healthz']) {
       const plain = await get(`${url}${path}`);
       expect(plain.status).toBe(200);
@@ -72,8 +72,10 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
 
   it('without a token, verbose probes are open; with details off, the token changes nothing', async () => {
     const open = await serve({});
-    expect((await get(`${open.url}/readyz?verbose`)).body.checks).toBeDefined();
-    const quiet = await serve({ verboseToken: TOKEN, details: false });
+    expect(Object.keys((await get(`${open.url}/readyz?verbose`)).body.checks as object)).toContain(
+      'database:ping',
+    );
+    const quiet = await serve({ bearerToken: TOKEN, details: false });
     expect(await get(`${quiet.url}/readyz?verbose`)).toEqual({
       status: 200,
       authenticate: null,
@@ -82,6 +84,6 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
   });
 
   it('refuses an empty token at construction', () => {
-    expect(() => health({ shutdown: false, verboseToken: '' })).toThrow(/verboseToken must not be empty/);
+    expect(() => health({ shutdown: false, bearerToken: '' })).toThrow(/bearerToken must not be empty/);
   });
 });
