@@ -179,7 +179,7 @@ describe('option checks', () => {
   it('resolves rules in checking order with stable ids', () => {
     const limiter = rateLimit({
       global: { limit: 1000, windowMs: 1_000 },
-      tools: { search: { limit: 10, shared: true } },
+      tools: { search: { limit: 10, shared: true }, fetch: { limit: 5, burst: 8 } },
       methods: { 'resources/read': { limit: 50, algorithm: 'fixed-window' } },
     });
     expect(limiter.rules).toEqual([
@@ -192,7 +192,14 @@ describe('option checks', () => {
         shared: false,
         windowMs: 60_000,
       }),
-      expect.objectContaining({ id: 'tool:search:token-bucket', scope: 'tool', shared: true, burst: 10 }),
+      // Without a burst of its own the bucket is as large as the limit that applies.
+      expect.objectContaining({
+        id: 'tool:search:token-bucket',
+        scope: 'tool',
+        shared: true,
+        burst: undefined,
+      }),
+      expect.objectContaining({ id: 'tool:fetch:token-bucket', burst: 8, perRequestLimit: false }),
     ]);
   });
 });

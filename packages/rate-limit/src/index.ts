@@ -1,4 +1,4 @@
-export { PLUGIN_NAME, RATE_LIMITED_ERROR_CODE } from './errors.js';
+export { RATE_LIMIT_DIAGNOSTIC_CODES } from './diagnostic-codes.js';
 export { MemoryStore, memoryStore } from './memory-store.js';
 export { rateLimit } from './rate-limit.js';
 export { RedisStore, RedisStoreUnavailableError, redisStore } from './redis-store.js';
@@ -6,6 +6,7 @@ export type {
   Algorithm,
   ClientKey,
   ClientKeyOption,
+  LimitFunction,
   MemoryStoreOptions,
   RateLimitClock,
   RateLimiter,
@@ -20,6 +21,7 @@ export type {
   RedisStoreOptions,
   RefusalCheckOptions,
   RefusalCheckResult,
+  RefusalDetails,
   RuleOptions,
   StoreRefusal,
   TargetRuleOptions,

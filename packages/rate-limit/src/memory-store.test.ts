@@ -22,7 +22,7 @@ describe('memory store', () => {
     // Dropped long ago: counted afresh.
     expect(store.consume(rules, 'client-0', START_TIME)).toBeUndefined();
     // Among the last 10,000: still counted.
-    expect(store.consume(rules, 'client-99999', START_TIME)).toBeDefined();
+    expect(store.consume(rules, 'client-99999', START_TIME)).toEqual({ rule: 0, retryAfterMs: 60_000 });
   });
 
   it('honours a smaller maxKeys', () => {
@@ -30,7 +30,7 @@ describe('memory store', () => {
     for (const key of ['a', 'b', 'c', 'd']) store.consume(rules, key, START_TIME);
     expect(store.size).toBe(3);
     expect(store.consume(rules, 'a', START_TIME)).toBeUndefined();
-    expect(store.consume(rules, 'd', START_TIME)).toBeDefined();
+    expect(store.consume(rules, 'd', START_TIME)).toEqual({ rule: 0, retryAfterMs: 60_000 });
     expect(() => memoryStore({ maxKeys: 0 })).toThrow(/maxKeys/);
   });
 
@@ -41,8 +41,8 @@ describe('memory store', () => {
     expect(store.consume(rules, first, START_TIME)).toBeUndefined();
     expect(store.consume(rules, second, START_TIME)).toBeUndefined();
     expect(store.consume(rules, 'name', START_TIME)).toBeUndefined();
-    expect(store.consume(rules, first, START_TIME)).toBeDefined();
-    expect(store.consume(rules, second, START_TIME)).toBeDefined();
+    expect(store.consume(rules, first, START_TIME)).toEqual({ rule: 0, retryAfterMs: 60_000 });
+    expect(store.consume(rules, second, START_TIME)).toEqual({ rule: 0, retryAfterMs: 60_000 });
     expect(store.size).toBe(1);
   });
 

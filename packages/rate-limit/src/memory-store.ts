@@ -24,15 +24,15 @@ class RuleTable {
     private readonly maxKeys: number,
   ) {}
 
-  stateFor(client: ClientKey | undefined, now: number): CounterState {
+  stateFor(client: ClientKey | undefined, now: number, burst: number): CounterState {
     if (this.rule.shared || client === undefined) {
-      this.shared ??= freshState(this.rule, now);
+      this.shared ??= freshState(this.rule, now, burst);
       return this.shared;
     }
-    if (typeof client === 'string') return this.stateForString(client, now);
+    if (typeof client === 'string') return this.stateForString(client, now, burst);
     let state = this.byObject.get(client);
     if (state === undefined) {
-      state = freshState(this.rule, now);
+      state = freshState(this.rule, now, burst);
       this.byObject.set(client, state);
     }
     return state;
@@ -43,7 +43,7 @@ class RuleTable {
    * recent end only once it has drifted into the older half, so a busy key costs one lookup, and a key
    * seen at least once every `maxKeys / 2` new keys is never dropped.
    */
-  private stateForString(client: string, now: number): CounterState {
+  private stateForString(client: string, now: number, burst: number): CounterState {
     const { byString } = this;
     let state = byString.get(client);
     if (state !== undefined) {
@@ -58,7 +58,7 @@ class RuleTable {
       const oldest = byString.keys().next();
       if (oldest.done !== true) byString.delete(oldest.value);
     }
-    state = { ...freshState(this.rule, now), order: ++this.insertions };
+    state = { ...freshState(this.rule, now, burst), order: ++this.insertions };
     byString.set(client, state);
     return state;
   }
@@ -99,11 +99,17 @@ export class MemoryStore implements RateLimitStore {
     rules: readonly RateLimitRule[],
     client: ClientKey | undefined,
     now: number,
+    cost = 1,
+    limits: readonly number[] | undefined = undefined,
   ): StoreRefusal | undefined {
     const states = this.lastStates;
     if (rules !== this.lastRules || client !== this.lastClient) {
       const tables = this.tablesFor(rules);
-      for (let index = 0; index < rules.length; index++) states[index] = tables[index]!.stateFor(client, now);
+      for (let index = 0; index < rules.length; index++) {
+        const rule = rules[index]!;
+        const limit = limits?.[index] ?? rule.limit;
+        states[index] = tables[index]!.stateFor(client, now, rule.burst ?? limit);
+      }
       this.lastRules = rules;
       this.lastClient = client;
     }
@@ -112,15 +118,17 @@ export class MemoryStore implements RateLimitStore {
     for (let index = 0; index < rules.length; index++) {
       const rule = rules[index]!;
       const state = states[index]!;
-      advance(rule, state, now);
-      const wait = waitTime(rule, state, now);
+      const limit = limits?.[index] ?? rule.limit;
+      const burst = rule.burst ?? limit;
+      advance(rule, state, now, limit, burst);
+      const wait = waitTime(rule, state, now, cost, limit, burst);
       if (wait > retryAfterMs) {
         retryAfterMs = wait;
         refusedRule = index;
       }
     }
     if (refusedRule >= 0) return { rule: refusedRule, retryAfterMs };
-    for (let index = 0; index < rules.length; index++) take(rules[index]!, states[index]!);
+    for (let index = 0; index < rules.length; index++) take(rules[index]!, states[index]!, cost);
     return undefined;
   }
 

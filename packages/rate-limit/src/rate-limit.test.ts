@@ -1,7 +1,9 @@
-import { SDK_VERSIONS, waitFor } from '@mcpscope/test-kit';
+import { observe } from '@mcpscope/core';
+import { connectInMemory, createExampleServer, SDK_VERSIONS, waitFor } from '@mcpscope/test-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../test/manual-clock.js';
 import { countOutcomes, echoCalls, type Observed, observed, outcomeOf } from '../test/observed.js';
+import { RATE_LIMIT_DIAGNOSTIC_CODES as CODES } from './diagnostic-codes.js';
 import { memoryStore } from './memory-store.js';
 import { rateLimit } from './rate-limit.js';
 import type { RateLimitOptions, RateLimitRefusalEvent, RateLimitStore } from './types.js';
@@ -158,10 +160,10 @@ describe.each(SDK_VERSIONS)('rateLimit over SDK %s', (sdk) => {
     expect(limiter.stats()).toMatchObject({ allowed: 3, refused: 2 });
   });
 
-  it('never counts requests that `skip` names', async () => {
+  it('never counts requests that `ignore` names', async () => {
     const { limiter, scene } = setUp({
       client: { limit: 1 },
-      skip: (request) => request.target === 'add',
+      ignore: (request) => request.target === 'add',
       clock: new ManualClock(),
     });
     const connection = await scene.connect();
@@ -260,17 +262,35 @@ describe.each(SDK_VERSIONS)('rateLimit over SDK %s', (sdk) => {
     expect(limiter.stats()).toMatchObject({ allowed: 2, refused: 0, waited: 0 });
   });
 
-  it('never fails a call when the key function throws: core dispatches and reports once', async () => {
+  it('keys by session when the key function throws or returns a non-string, reported once each', async () => {
+    let calls = 0;
     const { scene } = setUp({
+      client: { limit: 2 },
       key: () => {
-        throw new Error('key failed');
+        calls++;
+        if (calls % 2 === 1) throw new Error('key failed');
+        return 42 as unknown as string;
       },
       clock: new ManualClock(),
     });
     const connection = await scene.connect();
-    expect(await countOutcomes(echoCalls(connection, 3))).toEqual({ ok: 3, refused: 0 });
-    expect(scene.failures).toHaveLength(1);
-    expect(scene.failures[0]).toMatchObject({ plugin: 'rate-limit', hook: 'aroundRequest' });
+    // Every request falls back to the session: one count of 2.
+    expect(await countOutcomes(echoCalls(connection, 4))).toEqual({ ok: 2, refused: 2 });
+    expect(scene.failures).toEqual([
+      {
+        code: CODES.hookFailed,
+        plugin: 'rate-limit',
+        hook: 'key',
+        message: 'key threw; the request went on as if it had returned nothing',
+        error: new Error('key failed'),
+      },
+      {
+        code: CODES.hookInvalid,
+        plugin: 'rate-limit',
+        hook: 'key',
+        message: 'key returned 42, not a string; keyed by its session',
+      },
+    ]);
   });
 
   it('reports the recent refusal rate and a health check of it', async () => {
@@ -312,8 +332,8 @@ describe.each(SDK_VERSIONS)('rateLimit over SDK %s', (sdk) => {
       const memory = memoryStore();
       const state = { failing: true };
       const store: RateLimitStore = {
-        consume(rules, client, now) {
-          if (!state.failing) return Promise.resolve(memory.consume(rules, client, now));
+        consume(rules, client, now, cost, limits) {
+          if (!state.failing) return Promise.resolve(memory.consume(rules, client, now, cost, limits));
           if (mode === 'throw') throw new Error('store down');
           return Promise.reject(new Error('store down'));
         },
@@ -321,37 +341,41 @@ describe.each(SDK_VERSIONS)('rateLimit over SDK %s', (sdk) => {
       return { store, state };
     }
 
+    const storeFailures = (scene: Observed) =>
+      scene.failures.filter((failure) => failure.code === CODES.storeFailed);
+
     for (const mode of ['reject', 'throw'] as const) {
       it(`fails open by default and reports once per outage (${mode})`, async () => {
-        const reports: unknown[] = [];
         const { store, state } = flakyStore(mode);
-        const { limiter, scene } = setUp({
-          client: { limit: 1 },
-          store,
-          onStoreError: (error) => void reports.push(error),
-          clock: new ManualClock(),
-        });
+        const { limiter, scene } = setUp({ client: { limit: 1 }, store, clock: new ManualClock() });
         const connection = await scene.connect();
         expect(await countOutcomes(echoCalls(connection, 4))).toEqual({ ok: 4, refused: 0 });
-        expect(reports).toHaveLength(1);
+        expect(storeFailures(scene)).toEqual([
+          {
+            code: CODES.storeFailed,
+            plugin: 'rate-limit',
+            message:
+              'store failed (requests are allowed until it answers again; later failures of this outage are not reported)',
+            error: new Error('store down'),
+          },
+        ]);
         expect(limiter.stats()).toMatchObject({ allowed: 4, storeErrors: 4, storeFailing: true });
         state.failing = false;
         expect(await countOutcomes(echoCalls(connection, 2))).toEqual({ ok: 1, refused: 1 });
         expect(limiter.stats().storeFailing).toBe(false);
         state.failing = true;
         expect(await countOutcomes(echoCalls(connection, 2))).toEqual({ ok: 2, refused: 0 });
-        expect(reports).toHaveLength(2);
+        expect(storeFailures(scene)).toHaveLength(2);
+        expect(scene.failures).toHaveLength(2);
       });
     }
 
     it('fails closed when asked, with its own reason', async () => {
-      const reports: unknown[] = [];
       const events: RateLimitRefusalEvent[] = [];
       const { store } = flakyStore('reject');
       const { limiter, scene } = setUp({
         store,
         failOpen: false,
-        onStoreError: (error) => void reports.push(error),
         onRefusal: (event) => void events.push(event),
         clock: new ManualClock(),
       });
@@ -365,26 +389,31 @@ describe.each(SDK_VERSIONS)('rateLimit over SDK %s', (sdk) => {
       await scene.settled();
       expect(scene.ended.at(-1)?.refusal).toEqual({ plugin: 'rate-limit', reason: 'rate_limit_unavailable' });
       expect(scene.calls.count('tool:echo')).toBe(0);
-      expect(reports).toHaveLength(1);
-      expect(events.map((event) => [event.reason, event.scope])).toEqual(
-        Array(4).fill(['rate_limit_unavailable', undefined]),
+      expect(storeFailures(scene).map((failure) => failure.message)).toEqual([
+        'store failed (requests are refused until it answers again; later failures of this outage are not reported)',
+      ]);
+      expect(events.map((event) => [event.reason, event.scope, event.limit, event.cost])).toEqual(
+        Array(4).fill(['rate_limit_unavailable', undefined, undefined, 1]),
       );
       expect(limiter.stats()).toMatchObject({ refused: 4, refusedUnavailable: 4, allowed: 0 });
     });
 
-    it('reports to stderr by default, one line per outage, never to stdout', async () => {
+    it('reports to stderr when attached nowhere else, one line per outage, never to stdout', async () => {
       const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
       const stdout = vi.spyOn(process.stdout, 'write');
       try {
-        const { scene } = setUp({ store: flakyStore('reject').store, clock: new ManualClock() });
-        const connection = await scene.connect();
+        const limiter = rateLimit({ store: flakyStore('reject').store, clock: new ManualClock() });
+        const server = observe(createExampleServer({ sdk })).use(limiter);
+        const connection = await connectInMemory(server, sdk);
         expect(await countOutcomes(echoCalls(connection, 3))).toEqual({ ok: 3, refused: 0 });
+        await connection.close();
+        await server.close();
         const lines = stderr.mock.calls
           .map(([chunk]) => String(chunk))
           .filter((line) => line.includes('rate-limit'));
         expect(lines).toEqual([
-          '[mcpscope] rate-limit store failed: store down (requests are allowed until it answers again; ' +
-            'later failures of this outage are not reported)\n',
+          '[mcpscope] rate-limit: store failed (requests are allowed until it answers again; later failures ' +
+            `of this outage are not reported): store down (${CODES.storeFailed})\n`,
         ]);
         expect(stdout).not.toHaveBeenCalled();
       } finally {

@@ -1,17 +1,17 @@
-import type { RequestFacts } from '@mcpscope/core';
+import { clearDiagnostic, type RequestFacts, reportDiagnostic } from '@mcpscope/core';
+import { RATE_LIMIT_DIAGNOSTIC_CODES as CODES } from './diagnostic-codes.js';
 import {
+  defaultMessage,
   PLUGIN_NAME,
   rateLimitedError,
   UNAVAILABLE_ERROR,
   UNAVAILABLE_RETRY_AFTER_MS,
-  writeStoreErrorToStderr,
 } from './errors.js';
 import { memoryStore } from './memory-store.js';
 import { RECENT_SECONDS, RecentCounts } from './recent-counts.js';
 import { DEFAULT_WINDOW_MS, type RuleSet, resolveRules } from './rules.js';
 import type {
   ClientKey,
-  ClientKeyOption,
   RateLimitClock,
   RateLimiter,
   RateLimitOptions,
@@ -23,6 +23,14 @@ import type {
   RuleOptions,
   StoreRefusal,
 } from './types.js';
+import {
+  callHook,
+  clientKeyResolver,
+  costResolver,
+  ignoreResolver,
+  limitsFor,
+  type Report,
+} from './user-hooks.js';
 
 const DEFAULT_CLIENT_RULE: RuleOptions = { limit: 100, windowMs: DEFAULT_WINDOW_MS };
 
@@ -43,32 +51,16 @@ const REFUSALS: Readonly<Record<RateLimitScope, { plugin: string; reason: RateLi
 
 const UNAVAILABLE_REFUSAL = { plugin: PLUGIN_NAME, reason: 'rate_limit_unavailable' } as const;
 
-function sessionKey(request: RequestFacts): ClientKey {
-  const { session } = request;
-  return session.id ?? session;
-}
-
-function clientNameKey(request: RequestFacts): ClientKey {
-  return request.session.clientName ?? sessionKey(request);
-}
-
-function principalKey(request: RequestFacts): ClientKey {
-  return request.auth?.clientId ?? sessionKey(request);
-}
-
-function clientKeyResolver(key: ClientKeyOption): (request: RequestFacts) => ClientKey {
-  if (key === 'session') return sessionKey;
-  if (key === 'principal') return principalKey;
-  if (key === 'client-name') return clientNameKey;
-  if (typeof key !== 'function') {
-    throw new TypeError(
-      `rateLimit: key must be 'session', 'principal', 'client-name' or a function, got ${String(key)}`,
-    );
-  }
-  return (request) => {
-    const chosen = key(request);
-    return typeof chosen === 'string' ? chosen : sessionKey(request);
-  };
+/** One request on its way through the limiter (it may wait and try again). */
+interface Attempt {
+  readonly request: RequestFacts;
+  readonly dispatch: () => void;
+  readonly set: RuleSet;
+  readonly client: ClientKey | undefined;
+  readonly cost: number;
+  readonly limits: readonly number[] | undefined;
+  readonly startedAt: number;
+  afterWaiting: boolean;
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
@@ -88,20 +80,27 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimiter {
     methods = {},
     algorithm = 'token-bucket',
     key = 'session',
-    skip,
+    ignore,
+    cost,
+    message,
     maxWaitMs = 0,
     store = memoryStore(),
     failOpen = true,
-    onStoreError,
     onRefusal,
     clock = SYSTEM_CLOCK,
   } = options;
 
+  const report: Report = (code, text, extra) => reportDiagnostic(limiter, { code, message: text, ...extra });
   const { all, defaultSet, byMethod, byTool } = resolveRules(client, global, tools, methods, algorithm);
-  const clientKeyOf = clientKeyResolver(key);
+  const clientKeyOf = clientKeyResolver(key, report);
+  const isIgnored = ignoreResolver(ignore, report);
+  const costOf = costResolver(cost, report);
   const hasToolRules = byTool.size > 0;
   if (typeof maxWaitMs !== 'number' || !(maxWaitMs >= 0)) {
     throw new TypeError(`rateLimit: maxWaitMs must be a number >= 0, got ${String(maxWaitMs)}`);
+  }
+  if (message !== undefined && typeof message !== 'string' && typeof message !== 'function') {
+    throw new TypeError(`rateLimit: message must be a string or a function, got ${String(message)}`);
   }
 
   const recent = new RecentCounts();
@@ -124,115 +123,117 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimiter {
     return byMethod.get(method) ?? defaultSet;
   };
 
-  const reportStoreError = (error: unknown): void => {
-    storeErrors++;
-    if (storeFailing) return;
-    storeFailing = true;
-    try {
-      if (onStoreError === undefined) writeStoreErrorToStderr(error, failOpen);
-      else onStoreError(error);
-    } catch {
-      // A failing reporter has nowhere left to report to.
+  const messageFor = (request: RequestFacts, rule: RateLimitRule, limit: number, retryAfterMs: number) => {
+    if (typeof message === 'string') return message;
+    if (message !== undefined) {
+      const worded = callHook(report, 'message', () => message(request, rule, { limit, retryAfterMs }));
+      if (typeof worded === 'string') return worded;
+      if (worded !== undefined) {
+        report(CODES.hookInvalid, `message returned ${String(worded)}, not a string; the default was sent`, {
+          hook: 'message',
+        });
+      }
     }
+    return defaultMessage(rule, retryAfterMs);
+  };
+
+  const storeAnswered = (): void => {
+    if (!storeFailing) return;
+    storeFailing = false;
+    clearDiagnostic(limiter, CODES.storeFailed);
   };
 
   const notifyRefusal = (
-    request: RequestFacts,
+    attempt: Attempt,
     reason: RateLimitReason,
     rule: RateLimitRule | undefined,
+    limit: number | undefined,
     retryAfterMs: number,
   ): void => {
     if (onRefusal === undefined) return;
-    try {
-      onRefusal({ request, reason, scope: rule?.scope, rule, retryAfterMs });
-    } catch {
-      // The user's callback never changes the answer already sent.
-    }
+    const { request, cost: units } = attempt;
+    callHook(report, 'onRefusal', () =>
+      onRefusal({ request, reason, scope: rule?.scope, rule, limit, cost: units, retryAfterMs }),
+    );
   };
 
-  const allow = (dispatch: () => void, now: number, afterWaiting: boolean): void => {
+  const allow = (attempt: Attempt, now: number): void => {
     allowed++;
-    if (afterWaiting) waited++;
+    if (attempt.afterWaiting) waited++;
     recent.record(now, false);
-    dispatch();
+    attempt.dispatch();
   };
 
-  const refuse = (request: RequestFacts, rule: RateLimitRule, retryAfterMs: number, now: number): void => {
+  const refuse = (attempt: Attempt, index: number, retryAfterMs: number, now: number): void => {
+    const { request, set, limits } = attempt;
+    const rule = set.rules[index]!;
+    const limit = limits?.[index] ?? rule.limit;
     refusedByScope[rule.scope]++;
     recent.record(now, true);
-    request.refuse(rateLimitedError(rule, retryAfterMs), REFUSALS[rule.scope]);
-    notifyRefusal(request, 'rate_limited', rule, retryAfterMs);
+    const text = messageFor(request, rule, limit, retryAfterMs);
+    request.refuse(rateLimitedError(rule, limit, attempt.cost, retryAfterMs, text), REFUSALS[rule.scope]);
+    notifyRefusal(attempt, 'rate_limited', rule, limit, retryAfterMs);
   };
 
-  const storeFailed = (request: RequestFacts, dispatch: () => void, error: unknown, now: number): void => {
-    reportStoreError(error);
-    if (request.ended) return;
+  const storeFailed = (attempt: Attempt, error: unknown, now: number): void => {
+    storeErrors++;
+    if (!storeFailing) {
+      storeFailing = true;
+      report(
+        CODES.storeFailed,
+        `store failed (requests are ${failOpen ? 'allowed' : 'refused'} until it answers again; ` +
+          'later failures of this outage are not reported)',
+        { error },
+      );
+    }
+    if (attempt.request.ended) return;
     if (failOpen) {
-      allow(dispatch, now, false);
+      allow(attempt, now);
       return;
     }
     refusedUnavailable++;
     recent.record(now, true);
-    request.refuse(UNAVAILABLE_ERROR, UNAVAILABLE_REFUSAL);
-    notifyRefusal(request, 'rate_limit_unavailable', undefined, UNAVAILABLE_RETRY_AFTER_MS);
+    attempt.request.refuse(UNAVAILABLE_ERROR, UNAVAILABLE_REFUSAL);
+    notifyRefusal(attempt, 'rate_limit_unavailable', undefined, undefined, UNAVAILABLE_RETRY_AFTER_MS);
   };
 
-  // Forward declaration: `settle` schedules `attempt` again when the request may wait.
-  let attempt: (
-    request: RequestFacts,
-    dispatch: () => void,
-    set: RuleSet,
-    client: ClientKey | undefined,
-    startedAt: number,
-    now: number,
-    afterWaiting: boolean,
-  ) => void;
-
-  const settle = (
-    request: RequestFacts,
-    dispatch: () => void,
-    set: RuleSet,
-    client: ClientKey | undefined,
-    startedAt: number,
-    afterWaiting: boolean,
-    verdict: StoreRefusal | undefined,
-    now: number,
-  ): void => {
-    storeFailing = false;
+  const settle = (attempt: Attempt, verdict: StoreRefusal | undefined, now: number): void => {
+    storeAnswered();
     if (verdict === undefined) {
-      allow(dispatch, now, afterWaiting);
+      allow(attempt, now);
       return;
     }
     const { retryAfterMs } = verdict;
-    if (maxWaitMs > 0 && now - startedAt + retryAfterMs <= maxWaitMs) {
+    if (maxWaitMs > 0 && now - attempt.startedAt + retryAfterMs <= maxWaitMs) {
       clock.setTimeout(() => {
         // Cancelled or closed while waiting: nothing is counted and nothing is sent.
-        if (!request.ended) attempt(request, dispatch, set, client, startedAt, clock.now(), true);
+        if (attempt.request.ended) return;
+        attempt.afterWaiting = true;
+        run(attempt, clock.now());
       }, retryAfterMs);
       return;
     }
-    refuse(request, set.rules[verdict.rule]!, retryAfterMs, now);
+    refuse(attempt, verdict.rule, retryAfterMs, now);
   };
 
-  attempt = (request, dispatch, set, client, startedAt, now, afterWaiting) => {
+  const run = (attempt: Attempt, now: number): void => {
     let result: StoreRefusal | undefined | Promise<StoreRefusal | undefined>;
     try {
-      result = store.consume(set.rules, client, now);
+      result = store.consume(attempt.set.rules, attempt.client, now, attempt.cost, attempt.limits);
     } catch (error) {
-      storeFailed(request, dispatch, error, now);
+      storeFailed(attempt, error, now);
       return;
     }
     if (!isPromise(result)) {
-      settle(request, dispatch, set, client, startedAt, afterWaiting, result, now);
+      settle(attempt, result, now);
       return;
     }
     result.then(
       (verdict) => {
-        if (!request.ended)
-          settle(request, dispatch, set, client, startedAt, afterWaiting, verdict, clock.now());
-        else storeFailing = false;
+        if (!attempt.request.ended) settle(attempt, verdict, clock.now());
+        else storeAnswered();
       },
-      (error: unknown) => storeFailed(request, dispatch, error, clock.now()),
+      (error: unknown) => storeFailed(attempt, error, clock.now()),
     );
   };
 
@@ -264,18 +265,29 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimiter {
     };
   };
 
-  return {
+  const limiter: RateLimiter = {
     name: PLUGIN_NAME,
     rules: all,
     aroundRequest(request, dispatch) {
       const set = ruleSetFor(request);
-      if (set.rules.length === 0 || skip?.(request) === true) {
+      if (set.rules.length === 0 || isIgnored(request)) {
         dispatch();
         return;
       }
-      const clientKey = set.perClient ? clientKeyOf(request) : undefined;
       const now = clock.now();
-      attempt(request, dispatch, set, clientKey, now, now, false);
+      run(
+        {
+          request,
+          dispatch,
+          set,
+          client: set.perClient ? clientKeyOf(request) : undefined,
+          cost: costOf(request),
+          limits: limitsFor(set, request, report),
+          startedAt: now,
+          afterWaiting: false,
+        },
+        now,
+      );
     },
     stats() {
       let refused = refusedUnavailable;
@@ -297,4 +309,5 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimiter {
     },
     check,
   };
+  return limiter;
 }

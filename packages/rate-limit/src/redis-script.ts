@@ -2,8 +2,9 @@
  * The Redis store's one atomic script: the arithmetic of src/algorithms.ts in Lua, over every rule of
  * one request at once (allowed only if all allow; counted by all or by none).
  *
- * KEYS: one key per rule. ARGV[1]: now in milliseconds, or '' to read Redis's TIME. Then four values
- * per rule: algorithm (1 token bucket, 2 fixed window, 3 sliding window), limit, windowMs, burst.
+ * KEYS: one key per rule. ARGV[1]: now in milliseconds, or '' to read Redis's TIME. ARGV[2]: the
+ * request's cost. Then four values per rule: algorithm (1 token bucket, 2 fixed window, 3 sliding
+ * window), the limit that applies, windowMs, the bucket size.
  * Each key holds "time value previous" and expires once its state would be the fresh one anyway.
  * Returns {1, 0, 0} when allowed, {0, refusing rule (1-based), retryAfterMs} when refused.
  */
@@ -30,24 +31,25 @@ local function first_allowed(lowest, weight, window, budget)
   return x
 end
 
-local function sliding_wait(limit, window, previous, value, elapsed)
-  if value + 1 <= limit and previous > 0 then
-    local at = first_allowed(elapsed, previous, window, (limit - value - 1) * window)
+local function sliding_wait(limit, window, previous, value, elapsed, cost)
+  if value + cost <= limit and previous > 0 then
+    local at = first_allowed(elapsed, previous, window, (limit - value - cost) * window)
     if at < window then return at - elapsed end
   end
-  if value <= limit - 1 then return window - elapsed end
-  local at = first_allowed(0, value, window, (limit - 1) * window)
+  if value <= limit - cost then return window - elapsed end
+  local at = first_allowed(0, value, window, (limit - cost) * window)
   if at < window then return window - elapsed + at end
   return 2 * window - elapsed
 end
 
+local cost = tonumber(ARGV[2])
 local count = #KEYS
 local algorithms, limits, windows, bursts = {}, {}, {}, {}
 local times, values, previouses = {}, {}, {}
 local refused, retry = 0, 0
 
 for i = 1, count do
-  local base = 2 + (i - 1) * 4
+  local base = 3 + (i - 1) * 4
   local algorithm = tonumber(ARGV[base])
   local limit = tonumber(ARGV[base + 1])
   local window = tonumber(ARGV[base + 2])
@@ -67,7 +69,11 @@ for i = 1, count do
       v = math.min(capacity, v + (now - t) * limit)
       t = now
     end
-    if v < window then wait = math.ceil((window - v) / limit) end
+    if cost > burst then
+      wait = window
+    elseif v < cost * window then
+      wait = math.ceil((cost * window - v) / limit)
+    end
   else
     local index = math.floor(now / window)
     if t == nil then
@@ -77,12 +83,14 @@ for i = 1, count do
       v = 0
       t = index
     end
-    if algorithm == 2 then
-      if v >= limit then wait = math.ceil((t + 1) * window - now) end
+    if cost > limit then
+      wait = window
+    elseif algorithm == 2 then
+      if v + cost > limit then wait = math.ceil((t + 1) * window - now) end
     else
       local elapsed = now - t * window
-      if p * (window - elapsed) + (v + 1) * window > limit * window then
-        wait = math.max(1, math.ceil(sliding_wait(limit, window, p, v, elapsed)))
+      if p * (window - elapsed) + (v + cost) * window > limit * window then
+        wait = math.max(1, math.ceil(sliding_wait(limit, window, p, v, elapsed, cost)))
       end
     end
   end
@@ -101,13 +109,13 @@ for i = 1, count do
   local t, v, p = times[i], values[i], previouses[i]
   local ttl
   if algorithm == 1 then
-    v = v - window
+    v = v - cost * window
     ttl = math.ceil((bursts[i] * window - v) / limit)
   elseif algorithm == 2 then
-    v = v + 1
+    v = v + cost
     ttl = math.ceil((t + 1) * window - now)
   else
-    v = v + 1
+    v = v + cost
     ttl = math.ceil((t + 2) * window - now)
   end
   local state = string.format('%.17g %.17g %.17g', t, v, p)

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, START_TIME } from '../test/manual-clock.js';
 import { countOutcomes, echoCalls, type Observed, observed, outcomeOf } from '../test/observed.js';
 import { type RunningRedis, SKIP_REDIS, startRedis } from '../test/redis.js';
+import { RATE_LIMIT_DIAGNOSTIC_CODES as CODES } from './diagnostic-codes.js';
 import { MemoryStore } from './memory-store.js';
 import { rateLimit } from './rate-limit.js';
 import { RATE_LIMIT_SCRIPT_SHA1 } from './redis-script.js';
@@ -13,9 +14,11 @@ import type { Algorithm } from './types.js';
 
 const CHILD = fileURLToPath(new URL('../test/redis-server-child.ts', import.meta.url));
 const ALGORITHMS: Algorithm[] = ['token-bucket', 'fixed-window', 'sliding-window'];
-const STORE_FAILED = '[mcpscope] rate-limit store failed';
+const STORE_FAILED = '[mcpscope] rate-limit: store failed';
 
-describe.skipIf(SKIP_REDIS)('redis store', () => {
+const SKIPPED = SKIP_REDIS ? ' (skipped: MCPSCOPE_SKIP_REDIS=1)' : '';
+
+describe.skipIf(SKIP_REDIS)(`redis store${SKIPPED}`, () => {
   let redis: RunningRedis;
   let scene: Observed | undefined;
   beforeAll(async () => {
@@ -30,7 +33,7 @@ describe.skipIf(SKIP_REDIS)('redis store', () => {
   });
 
   for (const algorithm of ALGORITHMS) {
-    it(`${algorithm}: gives the memory store's verdict for every request of a random walk`, async () => {
+    it(`${algorithm}: gives the memory store's verdict for every request of a random walk (costs, per-request limits)`, async () => {
       const limiter = rateLimit({
         algorithm,
         global: { limit: 7, windowMs: 1_000 },
@@ -52,8 +55,12 @@ describe.skipIf(SKIP_REDIS)('redis store', () => {
         time += Math.floor(random() * 250);
         const rules = random() < 0.4 ? all : base;
         const client = random() < 0.5 ? 'a' : 'b';
-        const expected = memory.consume(rules, client, time);
-        expect(await shared.consume(rules, client, time), `step ${step}`).toEqual(expected);
+        // Costs of 1 to 3; client b has a plan of its own (per-request limits of its per-client rules).
+        const cost = 1 + Math.floor(random() * 3);
+        const limits =
+          client === 'b' ? rules.map((rule) => (rule.shared ? rule.limit : rule.limit + 3)) : undefined;
+        const expected = memory.consume(rules, client, time, cost, limits);
+        expect(await shared.consume(rules, client, time, cost, limits), `step ${step}`).toEqual(expected);
         if (expected !== undefined) refused++;
       }
       // The walk exercised refusals by every rule, not only acceptances.
@@ -184,7 +191,7 @@ describe.skipIf(SKIP_REDIS)('redis store', () => {
   });
 });
 
-describe.skipIf(SKIP_REDIS)('redis going away mid-run', () => {
+describe.skipIf(SKIP_REDIS)(`redis going away mid-run${SKIPPED}`, () => {
   let redis: RunningRedis;
   let scene: Observed | undefined;
   beforeAll(async () => {
@@ -199,10 +206,16 @@ describe.skipIf(SKIP_REDIS)('redis going away mid-run', () => {
     await redis.restart().catch(() => undefined);
   });
 
-  for (const failOpen of [true, false]) {
+  const UNAVAILABLE = expect.objectContaining({
+    data: expect.objectContaining({ reason: 'rate_limit_unavailable' }),
+  });
+  const OUTAGES = [
+    { failOpen: true, during: ['ok', 'ok', 'ok', 'ok'] },
+    { failOpen: false, during: Array(4).fill(UNAVAILABLE) },
+  ];
+  for (const { failOpen, during: expectedDuring } of OUTAGES) {
     for (const sdk of SDK_VERSIONS) {
       it(`${failOpen ? 'fails open' : 'fails closed'} (SDK ${sdk}), reported once, and recovers`, async () => {
-        const reports: unknown[] = [];
         // Without the offline queue, calls fail at once while Redis is away and none run late.
         const client = redis.client({ enableOfflineQueue: false });
         await waitFor(() => client.status === 'ready', 'the client to connect');
@@ -215,7 +228,6 @@ describe.skipIf(SKIP_REDIS)('redis going away mid-run', () => {
             retryIntervalMs: 0,
           }),
           failOpen,
-          onStoreError: (error) => void reports.push(error),
         });
         scene = observed(sdk, limiter);
         const connection = await scene.connect();
@@ -224,18 +236,10 @@ describe.skipIf(SKIP_REDIS)('redis going away mid-run', () => {
         const during = [];
         for (let index = 0; index < 4; index++)
           during.push(await outcomeOf(connection.callTool('echo', { text: 'x' })));
-        if (failOpen) expect(during).toEqual(['ok', 'ok', 'ok', 'ok']);
-        else
-          expect(during).toEqual(
-            Array(4).fill(
-              expect.objectContaining({
-                data: expect.objectContaining({ reason: 'rate_limit_unavailable' }),
-              }),
-            ),
-          );
-        expect(reports).toHaveLength(1);
-        expect(limiter.stats()).toMatchObject({ storeFailing: true });
-        expect(limiter.stats().storeErrors).toBeGreaterThanOrEqual(4);
+        expect(during).toEqual(expectedDuring);
+        const reports = () => scene!.failures.filter((failure) => failure.code === CODES.storeFailed);
+        expect(reports()).toHaveLength(1);
+        expect(limiter.stats()).toMatchObject({ storeFailing: true, storeErrors: 4 });
 
         await redis.restart();
         await waitFor(() => client.status === 'ready', 'the client to reconnect', 15_000);
@@ -250,7 +254,7 @@ describe.skipIf(SKIP_REDIS)('redis going away mid-run', () => {
           expect.objectContaining({ data: expect.objectContaining({ scope: 'client' }) }),
         ]);
         expect(limiter.stats().storeFailing).toBe(false);
-        expect(reports).toHaveLength(1);
+        expect(reports()).toHaveLength(1);
       });
     }
   }
@@ -279,6 +283,7 @@ describe.skipIf(SKIP_REDIS)('redis going away mid-run', () => {
           .filter((line) => line.startsWith(STORE_FAILED));
         expect(lines).toHaveLength(1);
         expect(lines[0]).toContain(`requests are ${mode} until it answers again`);
+        expect(lines[0]).toMatch(new RegExp(`\\(${CODES.storeFailed}\\)$`));
       }
     } finally {
       await Promise.all([open.close(), closed.close()]);

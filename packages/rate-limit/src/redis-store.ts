@@ -68,6 +68,8 @@ export class RedisStore implements RateLimitStore {
     rules: readonly RateLimitRule[],
     client: ClientKey | undefined,
     now: number,
+    cost = 1,
+    limits: readonly number[] | undefined = undefined,
   ): Promise<StoreRefusal | undefined> {
     const sinceFailure = performance.now() - this.failedAt;
     if (sinceFailure < this.retryIntervalMs || (this.probing && Number.isFinite(this.failedAt))) {
@@ -80,10 +82,11 @@ export class RedisStore implements RateLimitStore {
     if (Number.isFinite(this.failedAt)) this.probing = true;
     const clientName = client === undefined ? '' : this.nameOf(client);
     const keys: string[] = [];
-    const args: (string | number)[] = [this.localTime ? Math.floor(now) : ''];
-    for (const rule of rules) {
+    const args: (string | number)[] = [this.localTime ? Math.floor(now) : '', cost];
+    for (const [index, rule] of rules.entries()) {
+      const limit = limits?.[index] ?? rule.limit;
       keys.push(rule.shared ? `${this.prefix}${rule.id}` : `${this.prefix}${rule.id}|${clientName}`);
-      args.push(ALGORITHM_CODES[rule.algorithm], rule.limit, rule.windowMs, rule.burst);
+      args.push(ALGORITHM_CODES[rule.algorithm], limit, rule.windowMs, rule.burst ?? limit);
     }
     return this.withTimeout(this.run(keys, args)).then(
       (reply) => {

@@ -12,21 +12,30 @@ export type RateLimitScope = 'global' | 'client' | 'tool' | 'method';
 /** Why a request was refused: over a limit, or the store failed and `failOpen` is false. */
 export type RateLimitReason = 'rate_limited' | 'rate_limit_unavailable';
 
+/** A limit computed for each request (a tenant's plan): a whole number >= 1, or undefined for `defaultLimit`. */
+export type LimitFunction = (request: RequestFacts) => number | undefined;
+
 /** One limit. */
 export interface RuleOptions {
-  /** Requests allowed per window (for the token bucket: the refill rate per window). A whole number >= 1. */
-  readonly limit: number;
-  /** Length of the window in milliseconds. Default 60000. */
+  /**
+   * Requests allowed per window (for the token bucket: the refill rate per window), a whole number >= 1;
+   * or a function of the request returning one. A function that returns undefined, throws or returns
+   * anything else gives `defaultLimit` (a throw or an invalid value is reported once).
+   */
+  readonly limit: number | LimitFunction;
+  /** With a function `limit`: the limit when it gives none. Required then; a whole number >= 1. @default none */
+  readonly defaultLimit?: number;
+  /** Length of the window in milliseconds. @default 60000 */
   readonly windowMs?: number;
-  /** Default: the limiter's `algorithm`. */
+  /** @default the limiter's `algorithm` */
   readonly algorithm?: Algorithm;
-  /** Token bucket only: how many requests may arrive at once (the bucket's size). Default `limit`. */
+  /** Token bucket only: how many requests may arrive at once (the bucket's size). @default the request's limit */
   readonly burst?: number;
 }
 
 /** A tool's or a method's own limit. */
 export interface TargetRuleOptions extends RuleOptions {
-  /** One count for all clients together instead of one per client. Default false. */
+  /** One count for all clients together instead of one per client. @default false */
   readonly shared?: boolean;
 }
 
@@ -45,41 +54,58 @@ export type ClientKeyOption =
 
 /** Where the time comes from, and how the `maxWaitMs` action waits. Injectable for tests. */
 export interface RateLimitClock {
-  /** Milliseconds since the epoch. Default `Date.now()`. */
+  /** Milliseconds since the epoch. @default Date.now() */
   now(): number;
-  /** Calls `callback` after `delayMs` milliseconds. Default `setTimeout`. */
+  /** Calls `callback` after `delayMs` milliseconds. @default setTimeout */
   setTimeout(callback: () => void, delayMs: number): void;
 }
 
+/** The refusal a `message` function words: the limit that applied and when to retry. */
+export interface RefusalDetails {
+  readonly limit: number;
+  readonly retryAfterMs: number;
+}
+
 export interface RateLimitOptions {
-  /** The limit each client gets, for every request it sends. Default `{ limit: 100, windowMs: 60000 }`; false: none. */
+  /** The limit each client gets, for every request it sends; `false`: none. @default { limit: 100, windowMs: 60000 } */
   readonly client?: RuleOptions | false;
-  /** One limit for every request to the server (to every instance, with a shared store). Default none. */
+  /** One limit for every request to the server (to every instance, with a shared store). @default none */
   readonly global?: RuleOptions | false;
-  /** Limits of their own for tools/call of these tools, counted in addition to `client` and `global`. */
+  /** Limits of their own for tools/call of these tools, counted in addition to `client` and `global`. @default {} */
   readonly tools?: Readonly<Record<string, TargetRuleOptions>>;
-  /** Limits of their own for these methods (`resources/read`, `prompts/get`), counted in addition. */
+  /** Limits of their own for these methods (`resources/read`, `prompts/get`), counted in addition. @default {} */
   readonly methods?: Readonly<Record<string, TargetRuleOptions>>;
-  /** Default algorithm of every rule. Default `token-bucket`. */
+  /** Default algorithm of every rule. @default 'token-bucket' */
   readonly algorithm?: Algorithm;
-  /** How clients are told apart. Default `session`. */
+  /** How clients are told apart. @default 'session' */
   readonly key?: ClientKeyOption;
-  /** Requests for which this returns true are never counted nor refused. */
-  readonly skip?: (request: RequestFacts) => boolean;
+  /** Requests for which this returns true are never counted nor refused. @default none */
+  readonly ignore?: (request: RequestFacts) => boolean;
+  /**
+   * What a request costs against every rule that counts it: a whole number >= 1 (an expensive tool costs
+   * more). Undefined gives 1; a throw or any other value is reported once and gives 1. @default () => 1
+   */
+  readonly cost?: (request: RequestFacts) => number | undefined;
+  /**
+   * The message of the rate-limited error: a string, or a function of the request, the refusing rule and
+   * the refusal (undefined, a throw or a non-string gives the default).
+   * @default 'Rate limit exceeded (<scope>): retry after <ms> ms'
+   */
+  readonly message?:
+    | string
+    | ((request: RequestFacts, rule: RateLimitRule, refusal: RefusalDetails) => string | undefined);
   /**
    * Instead of refusing at once, wait up to this many milliseconds for the limit to allow the request,
-   * then refuse. Requests whose wait would exceed it are refused at once. Default 0 (refuse at once).
+   * then refuse. Requests whose wait would exceed it are refused at once. @default 0 (refuse at once)
    */
   readonly maxWaitMs?: number;
-  /** Where counts live. Default `memoryStore()`; `redisStore(...)` shares limits between instances. */
+  /** Where counts live; `redisStore(...)` shares limits between instances. @default memoryStore() */
   readonly store?: RateLimitStore;
-  /** When the store fails: allow requests (true) or refuse them (false). Default true. */
+  /** When the store fails: allow requests (true) or refuse them (false). @default true */
   readonly failOpen?: boolean;
-  /** Receives the first store failure of each outage. Default: one line on stderr. */
-  readonly onStoreError?: (error: unknown) => void;
-  /** Called for every refusal, after the error was sent. */
+  /** Called for every refusal, after the error was sent. @default none */
   readonly onRefusal?: (event: RateLimitRefusalEvent) => void;
-  /** Default: `Date.now` and `setTimeout`. */
+  /** Where the time comes from. @default Date.now and setTimeout */
   readonly clock?: RateLimitClock;
 }
 
@@ -91,10 +117,13 @@ export interface RateLimitRule {
   /** The tool or method name, for `tool` and `method` rules. */
   readonly target: string | undefined;
   readonly algorithm: Algorithm;
+  /** The configured limit (with a function `limit`: its `defaultLimit`). */
   readonly limit: number;
+  /** True when the limit is computed per request: stores then get it in `consume`'s `limits`. */
+  readonly perRequestLimit: boolean;
   readonly windowMs: number;
-  /** Token bucket size (equal to `limit` for the window algorithms). */
-  readonly burst: number;
+  /** Token bucket size; undefined: the limit that applies to the request. */
+  readonly burst: number | undefined;
   /** One count for all clients (`global`, and shared tool or method rules). */
   readonly shared: boolean;
 }
@@ -109,15 +138,21 @@ export interface StoreRefusal {
 }
 
 /**
- * Where counts live. `consume` counts one request against every rule at once: it is allowed only if
- * every rule allows it, and then every rule counts it; a refused request is counted by none. Returns
- * `undefined` when allowed. A store may answer synchronously (the memory store does) or with a promise.
+ * Where counts live. `consume` counts one request of `cost` units against every rule at once: it is
+ * allowed only if every rule has `cost` left, and then every rule counts it; a refused request is counted
+ * by none. `limits`, when given, holds the limit that applies to this request for each rule (rules with
+ * `perRequestLimit`); otherwise each rule's `limit` applies. A token bucket's size is `rule.burst`, or
+ * that limit. A request costing more than a rule's size (the bucket, or the window's limit) is always
+ * refused, with `retryAfterMs` the rule's window. Returns `undefined` when allowed. A store may answer
+ * synchronously (the memory store does) or with a promise.
  */
 export interface RateLimitStore {
   consume(
     rules: readonly RateLimitRule[],
     client: ClientKey | undefined,
     now: number,
+    cost: number,
+    limits: readonly number[] | undefined,
   ): StoreRefusal | undefined | Promise<StoreRefusal | undefined>;
 }
 
@@ -127,6 +162,10 @@ export interface RateLimitRefusalEvent {
   /** The refusing rule's scope; undefined when the store failed. */
   readonly scope: RateLimitScope | undefined;
   readonly rule: RateLimitRule | undefined;
+  /** The limit that applied (undefined when the store failed). */
+  readonly limit: number | undefined;
+  /** What the request cost. */
+  readonly cost: number;
   readonly retryAfterMs: number;
 }
 
@@ -148,13 +187,13 @@ export interface RateLimitStats {
 
 /** Levels of `limiter.check()`, in percent of requests refused. */
 export interface RefusalCheckOptions {
-  /** The recent period looked at, in milliseconds, 1000 to 60000. Default 60000. */
+  /** The recent period looked at, in milliseconds, 1000 to 60000. @default 60000 */
   readonly windowMs?: number;
-  /** Warn at or above this percentage of refused requests. Default 10. */
+  /** Warn at or above this percentage of refused requests. @default 10 */
   readonly warn?: number;
-  /** Fail at or above this percentage. Default: never fails. */
+  /** Fail at or above this percentage. @default none (never fails) */
   readonly fail?: number;
-  /** Pass while fewer requests than this arrived in the period. Default 10. */
+  /** Pass while fewer requests than this arrived in the period. @default 10 */
   readonly minRequests?: number;
 }
 
@@ -191,25 +230,26 @@ export interface RedisClient {
 }
 
 export interface RedisStoreOptions {
-  /** An ioredis client. The store never connects, closes or listens to it. */
+  /** An ioredis client. The store never connects, closes or listens to it. Required. */
   readonly client: RedisClient;
-  /** Prefix of every key. Default `mcpscope:rate-limit:`. Use a hash tag (`{rate-limit}:`) on Redis Cluster. */
+  /** Prefix of every key; use a hash tag (`{rate-limit}:`) on Redis Cluster. @default 'mcpscope:rate-limit:' */
   readonly prefix?: string;
   /**
    * `redis`: the script reads Redis's `TIME`, so instances with skewed clocks agree (default).
    * `local`: the limiter's clock is sent with each call (tests with an injected clock).
+   * @default 'redis'
    */
   readonly time?: 'redis' | 'local';
-  /** A call slower than this counts as a failure. Default 500. */
+  /** A call slower than this counts as a failure. @default 500 */
   readonly timeoutMs?: number;
-  /** After a failure, calls fail at once for this long before one call tries Redis again. Default 1000. */
+  /** After a failure, calls fail at once for this long before one call tries Redis again. @default 1000 */
   readonly retryIntervalMs?: number;
 }
 
 export interface MemoryStoreOptions {
   /**
    * Most client keys kept per rule (string keys; connections without a session id are kept while they
-   * live). The least recently seen key is dropped first. Default 10000.
+   * live). The least recently seen key is dropped first. @default 10000
    */
   readonly maxKeys?: number;
 }

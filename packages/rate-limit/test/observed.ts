@@ -1,5 +1,5 @@
 /** An observed example server with a limiter, a recorder of ended requests, and handler counts. */
-import { type McpscopePlugin, observe, type Diagnostic, type RequestFacts } from '@mcpscope/core';
+import { type Diagnostic, type McpscopePlugin, observe, type RequestFacts } from '@mcpscope/core';
 import {
   type ClientIdentity,
   connectInMemory,
@@ -28,15 +28,15 @@ export function observed(sdk: SdkVersion, limiter: RateLimiter, ...others: Mcpsc
   let started = 0;
   const clients: TestClient[] = [];
   const servers: { close(): Promise<void> }[] = [];
+  // One receiver for every server: core delivers a plugin's diagnostic once to each distinct receiver.
+  const receive = (failure: Diagnostic) => void failures.push(failure);
   return {
     calls,
     ended,
     failures,
     async connect(identity) {
       // One server per connection, as with stateful HTTP; the limiter is shared by all of them.
-      const server = observe(createExampleServer({ sdk, calls }), {
-        onDiagnostic: (failure) => void failures.push(failure),
-      }).use(
+      const server = observe(createExampleServer({ sdk, calls }), { onDiagnostic: receive }).use(
         limiter,
         {
           name: 'recorder',
