@@ -4,7 +4,8 @@
  * (graceful drain), and prints what each plugin saw.
  */
 
-import { instrumentClient } from '@mcpscope/tracing';
+import { observe } from '@mcpscope/core';
+import { tracing } from '@mcpscope/tracing';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -65,8 +66,10 @@ out(
 
 // One traced request: the client's span, then the server's, then the tool's call to its upstream.
 const tracer = trace.getTracer('demo');
-const traced = await connectClient(example.url, { name: 'demo-traced-client', version: '1.0.0' }, (client) =>
-  instrumentClient(client),
+const traced = await connectClient(
+  example.url,
+  { name: 'demo-traced-client', version: '1.0.0' },
+  (client) => void observe(client).use(tracing()),
 );
 const tracedTraceId = await tracer.startActiveSpan(
   'demo: plan a trip to Lisbon',

@@ -1,11 +1,9 @@
-export { instrumentClient } from './instrument-client.js';
-export { REDACTED } from './tool-payload.js';
-export { requestSpan, tracing } from './tracing.js';
+export { TRACING_DIAGNOSTIC_CODES } from './diagnostic-codes.js';
+export { requestSpan } from './request-slots.js';
+export { tracing } from './tracing.js';
 export type {
-  ClientTracingOptions,
-  RedactToolPayload,
   SentryCoexistence,
-  ToolPayload,
+  TracingIgnore,
   TracingOptions,
-  TracingSharedOptions,
+  TracingSpanHook,
 } from './types.js';

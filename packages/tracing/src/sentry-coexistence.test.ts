@@ -1,16 +1,24 @@
-import { observe } from '@mcpscope/core';
-import { connectInMemory, createExampleServer, SDK_VERSIONS, waitFor } from '@mcpscope/test-kit';
+import { type Diagnostic, observe } from '@mcpscope/core';
+import {
+  connectInMemory,
+  createExampleServer,
+  SDK_VERSIONS,
+  type SentryReceiver,
+  startSentryReceiver,
+  waitFor,
+} from '@mcpscope/test-kit';
 import { SpanKind } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerTestOtel } from '../test/otel.js';
-import { count, type SentryReceiver, startSentryReceiver } from '../test/sentry-receiver.js';
-import { tracing } from './index.js';
+import { TRACING_DIAGNOSTIC_CODES, tracing } from './index.js';
 
 // Sentry's default setup (v11): its MCP spans are Sentry spans sent to Sentry; the application's own
 // OpenTelemetry SDK gets mcpscope's spans. Two pipelines, one server span per request in each.
 const otel = registerTestOtel();
 let receiver: SentryReceiver;
+
+const count = (names: readonly string[], name: string) => names.filter((each) => each === name).length;
 
 beforeAll(async () => {
   receiver = await startSentryReceiver();
@@ -33,13 +41,14 @@ describe.each(SDK_VERSIONS)('Sentry MCP instrumentation in its default setup, SD
     'both record, each backend gets exactly one server span per request (%s)',
     async (order) => {
       otel.reset();
-      receiver.items.length = 0;
-      const stderr = vi.spyOn(process.stderr, 'write');
+      receiver.clear();
+      const diagnostics: Diagnostic[] = [];
+      const onDiagnostic = (diagnostic: Diagnostic) => void diagnostics.push(diagnostic);
       const created = createExampleServer({ sdk });
       const server =
         order === 'wrapped before observe'
-          ? observe(Sentry.wrapMcpServerWithSentry(created)).use(tracing())
-          : Sentry.wrapMcpServerWithSentry(observe(created).use(tracing()));
+          ? observe(Sentry.wrapMcpServerWithSentry(created), { onDiagnostic }).use(tracing())
+          : Sentry.wrapMcpServerWithSentry(observe(created, { onDiagnostic }).use(tracing()));
       expect((server.connect as { __sentry_original__?: unknown }).__sentry_original__).toBeDefined();
       const client = await connectInMemory(server, sdk);
       for (let call = 0; call < 3; call++) await client.callTool('echo', { text: 'hi' });
@@ -48,8 +57,30 @@ describe.each(SDK_VERSIONS)('Sentry MCP instrumentation in its default setup, SD
       await waitFor(() => count(receiver.spanNames(), 'tools/call echo') === 3, 'three Sentry spans');
       expect(count(receiver.spanNames(), 'tools/call echo')).toBe(3);
       expect(otel.named('tools/call echo', SpanKind.SERVER)).toHaveLength(3);
-      expect(stderr.mock.calls.some(([text]) => String(text).includes('Sentry'))).toBe(false);
-      stderr.mockRestore();
+      expect(diagnostics).toEqual([]);
     },
   );
+
+  it("sentry: 'defer' records no server span where Sentry wraps the server, and says so once", async () => {
+    otel.reset();
+    receiver.clear();
+    const diagnostics: Diagnostic[] = [];
+    const plugin = tracing({ sentry: 'defer' });
+    for (let server = 0; server < 2; server++) {
+      const observed = observe(Sentry.wrapMcpServerWithSentry(createExampleServer({ sdk })), {
+        onDiagnostic: (diagnostic) => void diagnostics.push(diagnostic),
+      }).use(plugin);
+      const client = await connectInMemory(observed, sdk);
+      for (let call = 0; call < 3; call++) await client.callTool('echo', { text: 'hi' });
+      await client.close();
+    }
+    await Sentry.flush(2000);
+    await waitFor(() => count(receiver.spanNames(), 'tools/call echo') === 6, 'six Sentry spans');
+    expect(otel.named('tools/call echo')).toEqual([]);
+    expect(otel.named('initialize')).toEqual([]);
+    expect(diagnostics.map(({ code, plugin: name }) => `${name} ${code}`)).toEqual([
+      `tracing ${TRACING_DIAGNOSTIC_CODES.defersToSentry}`,
+    ]);
+    expect(diagnostics[0]?.message).toContain("sentry: 'defer'");
+  });
 });

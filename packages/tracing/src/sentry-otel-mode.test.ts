@@ -1,15 +1,23 @@
-import { observe } from '@mcpscope/core';
-import { connectInMemory, createExampleServer, SDK_VERSIONS, waitFor } from '@mcpscope/test-kit';
+import { type Diagnostic, observe } from '@mcpscope/core';
+import {
+  connectInMemory,
+  createExampleServer,
+  SDK_VERSIONS,
+  type SentryReceiver,
+  startSentryReceiver,
+  waitFor,
+} from '@mcpscope/test-kit';
 import { trace } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { count, type SentryReceiver, startSentryReceiver } from '../test/sentry-receiver.js';
-import { tracing } from './index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRACING_DIAGNOSTIC_CODES, tracing } from './index.js';
 
 // Sentry as the OpenTelemetry SDK (`enableOpenTelemetrySetup: true`): Sentry's tracer provider is the
 // global one, so mcpscope's spans would reach Sentry next to the spans of Sentry's MCP instrumentation.
 let receiver: SentryReceiver;
-const stderr = vi.spyOn(process.stderr, 'write');
+const diagnostics: Diagnostic[] = [];
+const onDiagnostic = (diagnostic: Diagnostic) => void diagnostics.push(diagnostic);
+const count = (names: readonly string[], name: string) => names.filter((each) => each === name).length;
 
 beforeAll(async () => {
   receiver = await startSentryReceiver();
@@ -24,7 +32,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  stderr.mockRestore();
   await Sentry.close(2000);
   await receiver.close();
 });
@@ -50,29 +57,32 @@ describe.each(SDK_VERSIONS)('Sentry as the OpenTelemetry SDK, SDK %s', (sdk) => 
   });
 
   it('auto: no duplicate server span; both: two; no Sentry wrapping: mcpscope’s only', async () => {
-    receiver.items.length = 0;
-    stderr.mockClear();
+    receiver.clear();
+    diagnostics.length = 0;
     // Sentry wraps and mcpscope defers (default 'auto').
     await drive(
-      observe(Sentry.wrapMcpServerWithSentry(createExampleServer({ sdk }))).use(tracing()),
+      observe(Sentry.wrapMcpServerWithSentry(createExampleServer({ sdk })), { onDiagnostic }).use(tracing()),
       sdk,
       'echo',
     );
     // Sentry wraps and mcpscope is told to trace anyway.
     await drive(
-      observe(Sentry.wrapMcpServerWithSentry(createExampleServer({ sdk }))).use(tracing({ sentry: 'trace' })),
+      observe(Sentry.wrapMcpServerWithSentry(createExampleServer({ sdk })), { onDiagnostic }).use(
+        tracing({ sentry: 'trace' }),
+      ),
       sdk,
       'add',
     );
     // No Sentry MCP instrumentation: mcpscope's spans are the only ones.
-    await drive(observe(createExampleServer({ sdk })).use(tracing()), sdk, 'soft_fail');
+    await drive(observe(createExampleServer({ sdk }), { onDiagnostic }).use(tracing()), sdk, 'soft_fail');
     await Sentry.flush(2000);
     await waitFor(() => count(receiver.spanNames(), 'tools/call soft_fail') === CALLS, 'the spans to arrive');
     const names = receiver.spanNames();
     expect(count(names, 'tools/call echo')).toBe(CALLS);
     expect(count(names, 'tools/call add')).toBe(2 * CALLS);
     expect(count(names, 'tools/call soft_fail')).toBe(CALLS);
-    const notices = stderr.mock.calls.filter(([text]) => String(text).includes('Sentry already records'));
-    expect(notices).toHaveLength(1);
+    // The deferring server said so once, through the diagnostics channel; the others said nothing.
+    expect(diagnostics.map(({ code }) => code)).toEqual([TRACING_DIAGNOSTIC_CODES.defersToSentry]);
+    expect(diagnostics[0]?.message).toContain('its MCP instrumentation and tracer provider are active');
   });
 });

@@ -2,11 +2,12 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { observe } from '@mcpscope/core';
 import { SDK_VERSIONS, spawnStdioServer, waitFor } from '@mcpscope/test-kit';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerTestOtel } from '../test/otel.js';
-import { instrumentClient } from './index.js';
+import { tracing } from './index.js';
 
 interface FileSpan {
   name: string;
@@ -44,7 +45,7 @@ describe.each(SDK_VERSIONS)('over stdio, between processes, SDK %s', (sdk) => {
     cleanups.push(() => rmSync(spansFile, { force: true }));
     const child = await spawnStdioServer(script, { sdk, args: [sdk, spansFile] });
     cleanups.push(() => child.close());
-    instrumentClient(child.client.raw);
+    observe(child.client.raw).use(tracing());
 
     await child.client.callTool('echo', { text: 'hi' });
     await child.client.callTool('fail');
@@ -82,5 +83,12 @@ describe.each(SDK_VERSIONS)('over stdio, between processes, SDK %s', (sdk) => {
     );
     expect(otel.one('tools/call slow', SpanKind.CLIENT).attributes['mcp.request.outcome']).toBe('closed');
     expect(child.stderr()).toBe('');
+    // Read raw: the test kit's client drops whatever is not JSON-RPC. Nothing but its answers is there.
+    const lines = child.stdout().split('\n');
+    expect(lines.pop()).toBe('');
+    const messages = lines.map((line) => JSON.parse(line) as { jsonrpc?: string; id?: unknown });
+    expect(messages.every((message) => message.jsonrpc === '2.0')).toBe(true);
+    expect(messages.map((message) => message.id)).toEqual([0, 1, 2]);
+    expect(child.foreignStdoutLines()).toEqual([]);
   });
 });

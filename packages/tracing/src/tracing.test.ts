@@ -1,4 +1,4 @@
-import { observe, type RequestFacts } from '@mcpscope/core';
+import { type McpscopePlugin, observe, type RequestFacts } from '@mcpscope/core';
 import {
   connectInMemory,
   connectRaw,
@@ -9,12 +9,15 @@ import {
   TOOL_FAILURE_MESSAGE,
   waitFor,
 } from '@mcpscope/test-kit';
+import type { McpServer as V1McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { UrlElicitationRequiredError as V1UrlElicitationRequired } from '@modelcontextprotocol/sdk/types.js';
+import { UrlElicitationRequiredError as V2UrlElicitationRequired } from '@modelcontextprotocol/server';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventNames, parentSpanIdOf, registerTestOtel } from '../test/otel.js';
 import { addTracingTools, INNER_SPAN } from '../test/tools.js';
-import { instrumentClient, requestSpan, type TracingOptions, tracing } from './index.js';
+import { requestSpan, type TracingOptions, tracing } from './index.js';
 
 const otel = registerTestOtel();
 const cleanups: (() => Promise<void>)[] = [];
@@ -88,6 +91,12 @@ describe.each(SDK_VERSIONS)('server spans, SDK %s', (sdk) => {
     const startMs = span.startTime[0] * 1000 + span.startTime[1] / 1e6;
     expect(Math.abs(startMs - call.startTime)).toBeLessThan(0.01);
     expect(requestSpan(call)?.spanContext().spanId).toBe(span.spanContext().spanId);
+    // Every other plugin joins the span through the ids the plugin set on the facts.
+    expect(call.trace).toMatchObject({
+      traceId: span.spanContext().traceId,
+      spanId: span.spanContext().spanId,
+      traceFlags: 1,
+    });
   });
 
   it('tool_error: a thrown error is recorded as the exception, with the reason', async () => {
@@ -98,6 +107,7 @@ describe.each(SDK_VERSIONS)('server spans, SDK %s', (sdk) => {
     const span = otel.one('tools/call fail');
     expect(span.attributes['error.type']).toBe('tool_error');
     expect(span.attributes['mcp.tool.error_reason']).toBe('handler_threw');
+    expect(span.attributes['mcp.error.side']).toBe('server');
     expect(span.attributes['mcp.request.outcome']).toBe('tool_error');
     expect(span.attributes['rpc.response.status_code']).toBeUndefined();
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: TOOL_FAILURE_MESSAGE });
@@ -113,6 +123,7 @@ describe.each(SDK_VERSIONS)('server spans, SDK %s', (sdk) => {
     const span = otel.one('tools/call soft_fail');
     expect(span.attributes['error.type']).toBe('tool_error');
     expect(span.attributes['mcp.tool.error_reason']).toBe('handler_returned_error');
+    expect(span.attributes['mcp.error.side']).toBe('tool');
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
     expect(span.events).toEqual([]);
   });
@@ -124,6 +135,7 @@ describe.each(SDK_VERSIONS)('server spans, SDK %s', (sdk) => {
     const span = otel.one('tools/call nope');
     expect(span.attributes['gen_ai.tool.name']).toBe('nope');
     expect(span.attributes['mcp.tool.error_reason']).toBe('unknown_tool');
+    expect(span.attributes['mcp.error.side']).toBe('client');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     if (sdk === 'v1') {
       expect(span.attributes['error.type']).toBe('tool_error');
@@ -141,6 +153,7 @@ describe.each(SDK_VERSIONS)('server spans, SDK %s', (sdk) => {
     expect(span.attributes['gen_ai.prompt.name']).toBe('nope');
     expect(span.attributes['rpc.response.status_code']).toBe('-32602');
     expect(span.attributes['error.type']).toBe('-32602');
+    expect(span.attributes['mcp.error.side']).toBe('client');
     expect(span.attributes['mcp.request.outcome']).toBe('error');
     // The SDK's prompts/get handler threw an McpError: core kept it, and it is the recorded exception.
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
@@ -154,6 +167,7 @@ describe.each(SDK_VERSIONS)('server spans, SDK %s', (sdk) => {
     await waitFor(() => otel.named('prompts/get nope').length === 1, 'the prompts/get span');
     const span = otel.one('prompts/get nope');
     expect(span.attributes['rpc.response.status_code']).toBe('-32602');
+    expect(span.attributes['mcp.error.side']).toBe('client');
     expect(span.attributes['error.type']).toBeUndefined();
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
     expect(span.events).toEqual([]);
@@ -177,6 +191,7 @@ describe.each(SDK_VERSIONS)('server spans, SDK %s', (sdk) => {
     const span = otel.one('prompts/get broken');
     expect(span.attributes['error.type']).toBe('-32603');
     expect(span.attributes['rpc.response.status_code']).toBe('-32603');
+    expect(span.attributes['mcp.error.side']).toBe('server');
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: PROMPT_FAILURE_MESSAGE });
     expect(span.events[0]?.attributes?.['exception.message']).toBe(PROMPT_FAILURE_MESSAGE);
   });
@@ -266,7 +281,7 @@ describe.each(SDK_VERSIONS)('server spans, SDK %s', (sdk) => {
 
   it('server-to-client ping: a CLIENT span, child of the tool span, context in _meta', async () => {
     const { client } = await connect();
-    instrumentClient(client.raw);
+    observe(client.raw).use(tracing());
     await client.callTool('ping_client');
     await waitFor(() => otel.named('tools/call ping_client', SpanKind.SERVER).length === 1, 'the span');
     const tool = otel.one('tools/call ping_client', SpanKind.SERVER);
@@ -377,42 +392,92 @@ describe('baggage from _meta', () => {
   });
 });
 
-describe('tool payloads (opt-in)', () => {
-  it('are not recorded by default, recorded redacted and capped when asked', async () => {
-    const seen: unknown[] = [];
-    const server = observe(createExampleServer({ sdk: 'v2' })).use(
-      tracing({
-        recordToolArguments: true,
-        recordToolResults: true,
-        maxToolPayloadLength: 40,
-        redactToolPayload: (payload) => {
-          seen.push(payload);
-          return payload.kind === 'arguments'
-            ? { ...(payload.value as object), password: 'hunter2' }
-            : payload.value;
-        },
-      }),
-    );
-    const client = await connectInMemory(server, 'v2');
-    cleanups.push(() => client.close());
-    await client.callTool('echo', { text: 'hello' });
-    await client.callTool('soft_fail');
-    await waitFor(() => otel.named('tools/call soft_fail').length === 1, 'the spans');
-    const echo = otel.one('tools/call echo');
-    expect(echo.attributes['gen_ai.tool.call.arguments']).toBe('{"text":"hello","password":"[REDACTED]"}');
-    expect(echo.attributes['gen_ai.tool.call.result']).toBe('{"content":[{"type":"text","text":"hello…');
-    const failed = otel.one('tools/call soft_fail');
-    expect(failed.attributes['gen_ai.tool.call.arguments']).toBe('{"password":"[REDACTED]"}');
-    expect(failed.attributes['gen_ai.tool.call.result']).toBeUndefined();
-    expect(seen).toEqual([
-      { kind: 'arguments', toolName: 'echo', side: 'server', value: { text: 'hello' } },
-      {
-        kind: 'result',
-        toolName: 'echo',
-        side: 'server',
-        value: { content: [{ type: 'text', text: 'hello' }] },
+describe.each(SDK_VERSIONS)('whose business a failure is, SDK %s', (sdk) => {
+  const elicitation = {
+    mode: 'url' as const,
+    elicitationId: 'auth-1',
+    url: 'https://example.com/authorize',
+    message: 'Authorize access first',
+  };
+
+  async function callNeedingAuthorization(options?: TracingOptions): Promise<ReadableSpan> {
+    const server = createExampleServer({ sdk });
+    (server as V1McpServer).registerTool(
+      'needs_authorization',
+      { description: 'URL elicitation' },
+      async () => {
+        throw sdk === 'v1'
+          ? new V1UrlElicitationRequired([elicitation])
+          : new V2UrlElicitationRequired([elicitation]);
       },
-      { kind: 'arguments', toolName: 'soft_fail', side: 'server', value: {} },
-    ]);
+    );
+    const client = await connectInMemory(observe(server).use(tracing(options)), sdk);
+    cleanups.push(() => client.close());
+    const error = await client.callTool('needs_authorization').then(
+      () => undefined,
+      (thrown: unknown) => thrown as { code?: number },
+    );
+    expect(error?.code).toBe(-32042);
+    await waitFor(() => otel.named('tools/call needs_authorization').length === 1, 'the span');
+    return otel.one('tools/call needs_authorization', SpanKind.SERVER);
+  }
+
+  it('URL elicitation required (-32042) is the client’s: a flow to follow, not a tool error', async () => {
+    const span = await callNeedingAuthorization();
+    expect(attributesOf(span)).toMatchObject({
+      'mcp.request.outcome': 'error',
+      'mcp.error.side': 'client',
+      'rpc.response.status_code': '-32042',
+      'error.type': '-32042',
+    });
+    expect(span.attributes['mcp.tool.error_reason']).toBeUndefined();
+  });
+
+  it("URL elicitation with callerErrors 'unset': no error.type, status UNSET, no exception", async () => {
+    const span = await callNeedingAuthorization({ callerErrors: 'unset' });
+    expect(attributesOf(span)).toMatchObject({
+      'mcp.request.outcome': 'error',
+      'mcp.error.side': 'client',
+      'rpc.response.status_code': '-32042',
+    });
+    expect(span.attributes['error.type']).toBeUndefined();
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.events).toEqual([]);
+  });
+
+  it('a refused request carries who refused it and why (core’s refusal names)', async () => {
+    const limiter: McpscopePlugin = {
+      name: 'limiter',
+      aroundRequest(request, dispatch) {
+        if (request.method !== 'tools/call') dispatch();
+        else
+          request.refuse(
+            { code: -32029, message: 'Rate limited' },
+            { reason: 'rate_limited', scope: 'tool' },
+          );
+      },
+    };
+    const server = observe(createExampleServer({ sdk })).use(tracing(), limiter);
+    const client = await connectInMemory(server, sdk);
+    cleanups.push(() => client.close());
+    await expect(client.callTool('echo', { text: 'hi' })).rejects.toThrow(/Rate limited/);
+    await waitFor(() => otel.named('tools/call echo').length === 1, 'the span');
+    const span = otel.one('tools/call echo', SpanKind.SERVER);
+    const protocolVersion = span.attributes['mcp.protocol.version'];
+    expect(attributesOf(span)).toEqual({
+      'mcp.method.name': 'tools/call',
+      'jsonrpc.request.id': '1',
+      'gen_ai.tool.name': 'echo',
+      'gen_ai.operation.name': 'execute_tool',
+      'mcp.protocol.version': protocolVersion,
+      'mcp.request.outcome': 'error',
+      'mcp.error.side': 'client',
+      'rpc.response.status_code': '-32029',
+      'error.type': '-32029',
+      'mcp.refusal.reason': 'rate_limited',
+      'mcp.refusal.plugin': 'limiter',
+      'mcp.refusal.scope': 'tool',
+    });
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
   });
 });

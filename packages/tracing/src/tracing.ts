@@ -1,95 +1,52 @@
 /**
- * The server plugin: a SERVER span per inbound request, dispatch inside its context, progress and
- * cancellation as span events, CLIENT spans for requests the server sends to the client.
+ * The plugin: a span per request an observed endpoint handles (SERVER) or sends (CLIENT), for servers
+ * and clients alike; handlers run inside their span's context (core enters it through the plugin's
+ * context carrier); progress and cancellation become span events.
  */
-import type {
-  McpscopePlugin,
-  NotificationFacts,
-  RequestFacts,
-  SessionFacts,
+import {
+  ATTRIBUTES,
+  type McpscopePlugin,
+  type NotificationFacts,
+  privacyRules,
+  type RequestFacts,
+  reportDiagnostic,
 } from '@mcpscope/core';
-import {
-  type Context,
-  context,
-  propagation,
-  type Span,
-  SpanKind,
-  type TextMapSetter,
-  trace,
-} from '@opentelemetry/api';
-import {
-  ATTR_JSONRPC_REQUEST_ID,
-  ATTR_MCP_CANCELLED_REASON,
-  ATTR_MCP_METHOD_NAME,
-  ATTR_MCP_PROGRESS_CURRENT,
-  ATTR_MCP_PROGRESS_TOTAL,
-  ATTR_MCP_PROTOCOL_VERSION,
-  ATTR_MCP_REFUSAL_PLUGIN,
-  ATTR_MCP_REFUSAL_REASON,
-  ATTR_MCP_SESSION_ID,
-  ATTR_MCP_TOOL_ERROR_REASON,
-  ATTR_NETWORK_PROTOCOL_NAME,
-  ATTR_NETWORK_TRANSPORT,
-  capTarget,
-  setRequestAttributes,
-  spanNameOf,
-} from './attributes.js';
-import { recordOutcome } from './outcome.js';
-import { privateError } from './private-error.js';
+import { type Context, context, propagation, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { openTelemetryCarrier } from './context-carrier.js';
+import { TRACING_DIAGNOSTIC_CODES } from './diagnostic-codes.js';
+import { recordArguments, recordResult } from './payloads.js';
+import { AWAITING_CANCEL_REASON, CONTEXT, SPAN } from './request-slots.js';
 import { defersToSentry } from './sentry-detection.js';
-import { isTraced, startInboundSpan } from './span-context.js';
-import { toolPayloadRecorder } from './tool-payload.js';
+import { addEndAttributes, notificationAttributes, requestAttributes } from './span-attributes.js';
+import { capTarget, SpanNames } from './span-names.js';
+import { recordOutcome } from './span-outcome.js';
+import { isTraced, metaSetter, spanOptions, startInboundSpan } from './span-parent.js';
 import { effectiveProvider, tracerSource } from './tracer.js';
 import type { TracingOptions } from './types.js';
+import { callSpanHook, isIgnored } from './user-hooks.js';
 
-const SPAN = Symbol('mcpscope.tracing.span');
-const CONTEXT = Symbol('mcpscope.tracing.context');
 const DEFERS_TO_SENTRY = Symbol('mcpscope.tracing.defersToSentry');
 
-type Slots = { [slot: symbol]: unknown };
-
-/** The span mcpscope tracing recorded for a request's facts (inbound or server-to-client), if any. */
-export function requestSpan(facts: RequestFacts): Span | undefined {
-  return (facts as Slots)[SPAN] as Span | undefined;
-}
-
-const serverRequestMetaSetter: TextMapSetter<RequestFacts> = {
-  set: (request, key, value) => request.setMeta(key, value),
-};
-
-function setSessionAttributes(span: Span, session: SessionFacts): void {
-  if (session.id !== undefined) span.setAttribute(ATTR_MCP_SESSION_ID, session.id);
-  if (session.protocolVersion !== undefined) {
-    span.setAttribute(ATTR_MCP_PROTOCOL_VERSION, session.protocolVersion);
-  }
-  if (session.networkTransport !== undefined) {
-    span.setAttribute(ATTR_NETWORK_TRANSPORT, session.networkTransport);
-    if (session.networkTransport === 'tcp') span.setAttribute(ATTR_NETWORK_PROTOCOL_NAME, 'http');
-  }
-}
-
-function addRequestEvent(notification: NotificationFacts): void {
-  const span = notification.request === undefined ? undefined : requestSpan(notification.request);
-  if (span === undefined || !span.isRecording()) return;
-  const params = notification.params;
-  if (notification.method === 'notifications/progress') {
+function addRequestEvent(span: Span, notification: NotificationFacts): void {
+  const { params, method } = notification;
+  if (method === 'notifications/progress') {
     const attributes: Record<string, number> = {};
-    if (typeof params?.progress === 'number') attributes[ATTR_MCP_PROGRESS_CURRENT] = params.progress;
-    if (typeof params?.total === 'number') attributes[ATTR_MCP_PROGRESS_TOTAL] = params.total;
-    span.addEvent(notification.method, attributes, notification.time);
+    if (typeof params?.progress === 'number') attributes[ATTRIBUTES.progressCurrent] = params.progress;
+    if (typeof params?.total === 'number') attributes[ATTRIBUTES.progressTotal] = params.total;
+    span.addEvent(method, attributes, notification.time);
   } else {
     const reason = params?.reason;
     span.addEvent(
-      notification.method,
-      typeof reason === 'string' ? { [ATTR_MCP_CANCELLED_REASON]: capTarget(reason) } : undefined,
+      method,
+      typeof reason === 'string' ? { [ATTRIBUTES.cancelledReason]: capTarget(reason) } : undefined,
       notification.time,
     );
   }
 }
 
 /**
- * OpenTelemetry spans for an observed MCP server, following the MCP semantic conventions:
- * `server.use(tracing())`.
+ * OpenTelemetry spans for an observed MCP server or client, following the MCP semantic conventions:
+ * `observe(server).use(tracing())`, `observe(client).use(tracing())`.
  */
 export function tracing(options: TracingOptions = {}): McpscopePlugin {
   const {
@@ -100,32 +57,56 @@ export function tracing(options: TracingOptions = {}): McpscopePlugin {
     callerErrors = 'error',
     sentry = 'auto',
     flushOnClose = true,
+    requestHook,
+    responseHook,
+    ignore,
   } = options;
+  if (callerErrors !== 'error' && callerErrors !== 'unset') {
+    throw new TypeError("tracing: callerErrors must be 'error' or 'unset'.");
+  }
+  if (sentry !== 'auto' && sentry !== 'defer' && sentry !== 'trace') {
+    throw new TypeError("tracing: sentry must be 'auto', 'defer' or 'trace'.");
+  }
+  const rules = privacyRules(options, 'tracing');
   const tracer = tracerSource(tracerProvider);
-  const payloads = toolPayloadRecorder(options);
-  let deferralReported = false;
+  const names = new SpanNames(resourceUriInSpanName);
+  const unsetCallerErrors = callerErrors === 'unset';
+
+  /** Ends a request's span with its outcome; the span is ended whatever happens. */
+  const endSpan = (span: Span, request: RequestFacts): void => {
+    try {
+      if (span.isRecording()) {
+        addEndAttributes(span, request);
+        recordOutcome(span, request, unsetCallerErrors, rules);
+        recordResult(span, request, rules);
+        if (responseHook !== undefined) callSpanHook(plugin, 'responseHook', responseHook, span, request);
+      }
+    } finally {
+      span.end(request.endTime);
+    }
+  };
+
+  const endCancelledOutbound = (request: RequestFacts): void => {
+    if (request[AWAITING_CANCEL_REASON] !== true) return;
+    request[AWAITING_CANCEL_REASON] = false;
+    endSpan(request[SPAN] as Span, request);
+  };
 
   const recordNotificationSpan = (notification: NotificationFacts): void => {
     const meta = notification.params?._meta;
     const spanContext = startInboundSpan(
       tracer(),
       notification.method,
-      SpanKind.SERVER,
+      spanOptions(SpanKind.SERVER, notification.time, notificationAttributes(notification)),
       typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>) : undefined,
       preferAmbientParent,
-      notification.time,
     );
-    if (spanContext === undefined) return;
-    const span = trace.getSpan(spanContext)!;
-    if (span.isRecording()) {
-      span.setAttribute(ATTR_MCP_METHOD_NAME, notification.method);
-      setSessionAttributes(span, notification.session);
-    }
-    span.end(notification.time);
+    if (spanContext !== undefined) trace.getSpan(spanContext)!.end(notification.time);
   };
 
-  return {
+  const plugin: McpscopePlugin = {
     name: 'tracing',
+    contextCarrier: openTelemetryCarrier,
 
     async close() {
       if (!flushOnClose) return;
@@ -134,76 +115,82 @@ export function tracing(options: TracingOptions = {}): McpscopePlugin {
     },
 
     onConnectionOpen(session) {
+      if (session.endpoint.role !== 'server') return;
       if (!defersToSentry(sentry, session.endpoint.instance, () => effectiveProvider(tracerProvider))) return;
       session[DEFERS_TO_SENTRY] = true;
-      if (deferralReported) return;
-      deferralReported = true;
-      process.stderr.write(
-        '[mcpscope] tracing: Sentry already records a span for each request of this server ' +
+      reportDiagnostic(plugin, {
+        code: TRACING_DIAGNOSTIC_CODES.defersToSentry,
+        message:
+          'Sentry already records a span for each request of this server ' +
           `(${sentry === 'defer' ? "sentry: 'defer'" : 'its MCP instrumentation and tracer provider are active'}); ` +
-          "mcpscope records no server spans for it. Pass tracing({ sentry: 'trace' }) to record both.\n",
-      );
+          "mcpscope records no server spans for it. Pass tracing({ sentry: 'trace' }) to record both.",
+      });
     },
 
     onRequestStart(request) {
       if (request.session[DEFERS_TO_SENTRY] === true) return;
-      const { method, target } = request;
+      if (ignore !== undefined && isIgnored(plugin, ignore, request)) return;
       const spanContext = startInboundSpan(
         tracer(),
-        spanNameOf(method, target, resourceUriInSpanName),
-        SpanKind.SERVER,
+        names.of(request.method, request.target),
+        spanOptions(SpanKind.SERVER, request.startTime, requestAttributes(request)),
         request.meta,
         preferAmbientParent,
-        request.startTime,
       );
       if (spanContext === undefined) return;
       const span = trace.getSpan(spanContext)!;
       request[CONTEXT] = spanContext;
       request[SPAN] = span;
+      request.setTrace(span.spanContext());
       if (!span.isRecording()) return;
-      setRequestAttributes(span, method, request.id, target);
-      setSessionAttributes(span, request.session);
-      if (payloads?.recordArguments === true && method === 'tools/call') {
-        payloads.record(span, 'arguments', target, 'server', request.params?.arguments);
-      }
-    },
-
-    aroundRequest(request, dispatch) {
-      const spanContext = request[CONTEXT] as Context | undefined;
-      if (spanContext === undefined) dispatch();
-      else context.with(spanContext, dispatch);
+      recordArguments(span, request, rules);
+      if (requestHook !== undefined) callSpanHook(plugin, 'requestHook', requestHook, span, request);
     },
 
     onRequestEnd(request) {
       const span = request[SPAN] as Span | undefined;
+      if (span !== undefined) endSpan(span, request);
+    },
+
+    onOutboundRequestStart(request) {
+      if (ignore !== undefined && isIgnored(plugin, ignore, request)) return;
+      const parentRequest = request.parentRequest;
+      const parent =
+        (parentRequest === undefined ? undefined : (parentRequest[CONTEXT] as Context | undefined)) ??
+        context.active();
+      const span = tracer().startSpan(
+        names.of(request.method, request.target),
+        spanOptions(SpanKind.CLIENT, request.startTime, requestAttributes(request)),
+        parent,
+      );
+      if (!isTraced(span)) return;
+      request[SPAN] = span;
+      request.setTrace(span.spanContext());
+      propagation.inject(trace.setSpan(parent, span), request, metaSetter);
+      if (!span.isRecording()) return;
+      recordArguments(span, request, rules);
+      if (requestHook !== undefined) callSpanHook(plugin, 'requestHook', requestHook, span, request);
+    },
+
+    onOutboundRequestEnd(request) {
+      const span = request[SPAN] as Span | undefined;
       if (span === undefined) return;
-      try {
-        if (!span.isRecording()) return;
-        const { method, session } = request;
-        if (method === 'initialize' && session.protocolVersion !== undefined) {
-          span.setAttribute(ATTR_MCP_PROTOCOL_VERSION, session.protocolVersion);
-        }
-        if (request.toolErrorReason !== undefined) {
-          span.setAttribute(ATTR_MCP_TOOL_ERROR_REASON, request.toolErrorReason);
-        }
-        if (request.refusal !== undefined) {
-          span.setAttribute(ATTR_MCP_REFUSAL_REASON, request.refusal.reason);
-          span.setAttribute(ATTR_MCP_REFUSAL_PLUGIN, request.refusal.plugin);
-        }
-        const error = privateError(request, payloads?.recordArguments === true);
-        recordOutcome(span, request.outcome, request.errorCode, error, 'server', callerErrors);
-        if (payloads?.recordResults === true && request.outcome === 'ok' && method === 'tools/call') {
-          payloads.record(span, 'result', request.target, 'server', request.result);
-        }
-      } finally {
-        span.end(request.endTime);
+      if (request.outcome === 'cancelled' && span.isRecording()) {
+        // Core tells the `notifications/cancelled` this endpoint sends right after this hook: its reason
+        // becomes an event first. The microtask ends the span if that notification never comes.
+        request[AWAITING_CANCEL_REASON] = true;
+        queueMicrotask(() => endCancelledOutbound(request));
+        return;
       }
+      endSpan(span, request);
     },
 
     onNotification(notification) {
-      const { method } = notification;
+      const { method, request } = notification;
       if (method === 'notifications/progress' || method === 'notifications/cancelled') {
-        addRequestEvent(notification);
+        const span = request === undefined ? undefined : (request[SPAN] as Span | undefined);
+        if (span?.isRecording() === true) addRequestEvent(span, notification);
+        if (request !== undefined && method === 'notifications/cancelled') endCancelledOutbound(request);
       }
       if (
         notificationSpans &&
@@ -213,36 +200,6 @@ export function tracing(options: TracingOptions = {}): McpscopePlugin {
         recordNotificationSpan(notification);
       }
     },
-
-    onOutboundRequestStart(request) {
-      const parentRequest = request.parentRequest;
-      const parent =
-        (parentRequest === undefined ? undefined : (parentRequest[CONTEXT] as Context | undefined)) ??
-        context.active();
-      const span = tracer().startSpan(
-        request.method,
-        { kind: SpanKind.CLIENT, startTime: request.startTime },
-        parent,
-      );
-      if (!isTraced(span)) return;
-      request[SPAN] = span;
-      propagation.inject(trace.setSpan(parent, span), request, serverRequestMetaSetter);
-      if (!span.isRecording()) return;
-      span.setAttribute(ATTR_MCP_METHOD_NAME, request.method);
-      span.setAttribute(ATTR_JSONRPC_REQUEST_ID, String(request.id));
-      setSessionAttributes(span, request.session);
-    },
-
-    onOutboundRequestEnd(request) {
-      const span = request[SPAN] as Span | undefined;
-      if (span === undefined) return;
-      try {
-        if (span.isRecording()) {
-          recordOutcome(span, request.outcome, request.errorCode, undefined, 'client', callerErrors);
-        }
-      } finally {
-        span.end(request.endTime);
-      }
-    },
   };
+  return plugin;
 }

@@ -1,71 +1,86 @@
-import type { TracerProvider } from '@opentelemetry/api';
-
-/** A tool's arguments or result, on its way to `gen_ai.tool.call.arguments` / `gen_ai.tool.call.result`. */
-export interface ToolPayload {
-  readonly kind: 'arguments' | 'result';
-  /** The tool's name, as the request gave it. */
-  readonly toolName: string | undefined;
-  /** `server` for spans of an observed server, `client` for spans of an instrumented client. */
-  readonly side: 'server' | 'client';
-  /** The arguments object, or the whole `CallToolResult`. */
-  readonly value: unknown;
-}
-
-/**
- * Receives a tool payload before it is serialized and returns what to record instead: a value (serialized
- * as JSON), a string (recorded as is), or `undefined` to record nothing.
- */
-export type RedactToolPayload = (payload: ToolPayload) => unknown;
-
-/** Options shared by the server plugin (`tracing`) and the client instrumentation (`instrumentClient`). */
-export interface TracingSharedOptions {
-  /** The provider to take the tracer from. Default: the globally registered one. */
-  readonly tracerProvider?: TracerProvider;
-  /**
-   * Parent an inbound request's span on the ambient context (for example the HTTP server span) and link
-   * the context found in `params._meta`, instead of the reverse. Default `false`.
-   */
-  readonly preferAmbientParent?: boolean;
-  /** Name `resources/*` spans `{method} {uri}` (high cardinality). Default `false`: `{method}` only. */
-  readonly resourceUriInSpanName?: boolean;
-  /** Record `gen_ai.tool.call.arguments` on tools/call spans. Private: default `false`. */
-  readonly recordToolArguments?: boolean;
-  /** Record `gen_ai.tool.call.result` on successful tools/call spans. Private: default `false`. */
-  readonly recordToolResults?: boolean;
-  /** Longest recorded arguments or result, in characters; longer ones are cut. Default 4096. */
-  readonly maxToolPayloadLength?: number;
-  /** Runs before a recorded payload is serialized. Secret-looking keys are masked afterwards anyway. */
-  readonly redactToolPayload?: RedactToolPayload;
-}
+import type { PrivacyOptions, RequestFacts } from '@mcpscope/core';
+import type { Span, TracerProvider } from '@opentelemetry/api';
 
 /** What to do when Sentry's own MCP instrumentation also wraps an observed server. */
 export type SentryCoexistence =
-  /** Skip server spans when Sentry wraps the server and the tracer provider is Sentry's (default). */
+  /** Skip server spans when Sentry wraps the server and the tracer provider is Sentry's. */
   | 'auto'
   /** Skip server spans whenever Sentry wraps the server (e.g. you export OTLP to Sentry yourself). */
   | 'defer'
   /** Always record server spans. */
   | 'trace';
 
-export interface TracingOptions extends TracingSharedOptions {
-  /** Record inbound notifications as SERVER spans of their own. Default `false`. */
+/**
+ * `requestHook` and `responseHook`: called with a recording span and the request's facts
+ * (`request.direction` tells a SERVER span of an inbound request from a CLIENT span of an outbound one).
+ */
+export type TracingSpanHook = (span: Span, request: RequestFacts) => void;
+
+/** `ignore`: return true to record no span for this request (it is still handled as usual). */
+export type TracingIgnore = (request: RequestFacts) => boolean;
+
+/**
+ * Options of `tracing()`. The privacy options (`recordArguments`, `recordResults`, `maxPayloadLength`,
+ * `redact`) are core's, with the same names and meaning as in @mcpscope/logging and @mcpscope/sentry.
+ */
+export interface TracingOptions extends PrivacyOptions {
+  /**
+   * The provider to take the tracer (`@mcpscope/tracing`) from.
+   * @default the globally registered provider, re-read if it is replaced
+   */
+  readonly tracerProvider?: TracerProvider;
+  /**
+   * Parent an inbound request's span on the ambient context (for example the HTTP server span) and link
+   * the context found in `params._meta`, instead of the reverse.
+   * @default false
+   */
+  readonly preferAmbientParent?: boolean;
+  /**
+   * Name `resources/*` spans `{method} {uri}` (high cardinality) instead of `{method}`.
+   * @default false
+   */
+  readonly resourceUriInSpanName?: boolean;
+  /**
+   * Record inbound notifications as SERVER spans of their own.
+   * @default false
+   */
   readonly notificationSpans?: boolean;
   /**
-   * How to treat JSON-RPC errors the caller caused (-32700, -32600, -32601, -32602, -32002) on server
-   * spans. `'error'` (semantic conventions v1.41.0, default): `error.type` set, status ERROR. `'unset'`
-   * (newer draft conventions): only `rpc.response.status_code`, status left UNSET.
+   * How a failure that is the caller's business (`request.errorSide === 'client'`: invalid params, an
+   * unknown method or tool, URL elicitation required, rate limited, ...) shows on SERVER spans.
+   * `'error'` (semantic conventions v1.41.0): `error.type` set, status ERROR. `'unset'` (the draft in
+   * open-telemetry/semantic-conventions-genai): `rpc.response.status_code` and `mcp.error.side` only,
+   * status left UNSET. CLIENT spans always count every failure as an error.
+   * @default 'error'
    */
   readonly callerErrors?: 'error' | 'unset';
-  /** Behaviour when Sentry's MCP instrumentation also wraps the server. Default `'auto'`. */
+  /**
+   * Behaviour when Sentry's MCP instrumentation also wraps the server.
+   * @default 'auto'
+   */
   readonly sentry?: SentryCoexistence;
   /**
-   * When the observed server closes (and at graceful shutdown), ask the tracer provider to export the
-   * spans it holds (`forceFlush`, never `shutdown`: the provider stays usable). Default `true`.
+   * When the observed endpoint closes (and at graceful shutdown), ask the tracer provider to export the
+   * spans it holds (`forceFlush`, never `shutdown`: the provider stays usable).
+   * @default true
    */
   readonly flushOnClose?: boolean;
-}
-
-export interface ClientTracingOptions extends TracingSharedOptions {
-  /** Like `TracingOptions.callerErrors`, for requests the server sends to this client. */
-  readonly callerErrors?: 'error' | 'unset';
+  /**
+   * Called right after a request's span started (recording spans only), inbound and outbound: add
+   * attributes of your own (`span.setAttribute('tenant.id', ...)`).
+   * @default undefined
+   */
+  readonly requestHook?: TracingSpanHook;
+  /**
+   * Called before a request's span ends, its outcome known (`request.outcome`, `request.errorSide`, ...),
+   * inbound and outbound (recording spans only).
+   * @default undefined
+   */
+  readonly responseHook?: TracingSpanHook;
+  /**
+   * Return true to record no span for a request, inbound or outbound; the request is still dispatched,
+   * in the ambient context.
+   * @default undefined
+   */
+  readonly ignore?: TracingIgnore;
 }

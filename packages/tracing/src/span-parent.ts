@@ -3,7 +3,10 @@
  * read and written through the configured OpenTelemetry propagators, and the parent/link choice for
  * spans of inbound messages.
  */
+
+import type { RequestFacts } from '@mcpscope/core';
 import {
+  type Attributes,
   type Context,
   context,
   INVALID_TRACEID,
@@ -13,14 +16,14 @@ import {
   type SpanKind,
   type SpanOptions,
   type TextMapGetter,
-  type TimeInput,
+  type TextMapSetter,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
 
 type Meta = Readonly<Record<string, unknown>>;
 
-export const metaGetter: TextMapGetter<Meta> = {
+const metaGetter: TextMapGetter<Meta> = {
   keys: (carrier) => Object.keys(carrier),
   get: (carrier, key) => {
     const value = carrier[key];
@@ -28,17 +31,10 @@ export const metaGetter: TextMapGetter<Meta> = {
   },
 };
 
-/** Collects what the propagators inject, for copying into an outgoing `_meta`. */
-export function injectedMeta(spanContext: Context): Record<string, string> | undefined {
-  let carrier: Record<string, string> | undefined;
-  propagation.inject(spanContext, undefined, {
-    set: (_carrier, key, value) => {
-      carrier ??= {};
-      carrier[key] = value;
-    },
-  });
-  return carrier;
-}
+/** Writes what the propagators inject into an outbound request's `params._meta` (through core). */
+export const metaSetter: TextMapSetter<RequestFacts> = {
+  set: (request, key, value) => request.setMeta(key, value),
+};
 
 /**
  * Starts the span of an inbound request or notification and returns the context it is active in, or
@@ -50,14 +46,12 @@ export function injectedMeta(spanContext: Context): Record<string, string> | und
 export function startInboundSpan(
   tracer: Tracer,
   name: string,
-  kind: SpanKind,
+  options: SpanOptions,
   meta: Meta | undefined,
   preferAmbientParent: boolean,
-  startTime?: TimeInput,
 ): Context | undefined {
   const ambient = context.active();
   let parent = ambient;
-  let links: Link[] | undefined;
   if (meta !== undefined) {
     const extracted = propagation.extract(ambient, meta, metaGetter);
     const remoteSpan = trace.getSpan(extracted);
@@ -70,15 +64,18 @@ export function startInboundSpan(
       const linked = (preferAmbientParent ? remoteSpan : ambientSpan)?.spanContext();
       // In one process the ambient span can be the very span _meta names: a link would repeat the parent.
       if (linked !== undefined && trace.isSpanContextValid(linked) && linked.spanId !== parentSpanId) {
-        links = [{ context: linked }];
+        const links: Link[] = [{ context: linked }];
+        options.links = links;
       }
     }
   }
-  const options: SpanOptions = { kind };
-  if (startTime !== undefined) options.startTime = startTime;
-  if (links !== undefined) options.links = links;
   const span: Span = tracer.startSpan(name, options, parent);
   return isTraced(span) ? trace.setSpan(parent, span) : undefined;
+}
+
+/** The options of a span that starts with these attributes. */
+export function spanOptions(kind: SpanKind, startTime: number, attributes: Attributes): SpanOptions {
+  return { kind, startTime, attributes };
 }
 
 /** False for the no-op spans of an absent SDK with no valid parent: nothing to record or pass on. */
