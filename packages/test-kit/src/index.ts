@@ -26,6 +26,21 @@ export {
   startPrometheus,
   type VectorSample,
 } from './prometheus.js';
+export {
+  exceptionOf,
+  parseSentryEnvelope,
+  refusedSentryDsn,
+  type SentryBreadcrumb,
+  type SentryEnvelope,
+  type SentryEnvelopeCounts,
+  type SentryEnvelopeItem,
+  type SentryEvent,
+  type SentryExceptionValue,
+  type SentryReceiver,
+  type SentryReceiverOptions,
+  type SentryStackFrame,
+  startSentryReceiver,
+} from './sentry-receiver.js';
 export { captureStderr, type StderrCapture } from './stderr.js';
 export { type StdioChild, spawnStdioServer } from './stdio.js';
 export { type CallOptions, type ClientIdentity, connectClient, type TestClient } from './test-client.js';
