@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { observe } from '@mcpscope/core';
+import { type Diagnostic, observe } from '@mcpscope/core';
 import { captureStderr, connectInMemory, createExampleServer, SDK_VERSIONS } from '@mcpscope/test-kit';
 import pino, { type DestinationStream } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closedPipe } from '../test/closed-pipe.js';
 import { watchDestinations } from './destination-errors.js';
-import { logging } from './index.js';
+import { LOGGING_DIAGNOSTIC_CODES, logging } from './index.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -13,7 +13,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** What the plugin writes to stderr (lines starting `[mcpscope]`). */
+/** Lines this process writes to stderr meanwhile (`[mcpscope]` reports included). */
 function captureReports(): () => string[] {
   const capture = captureStderr();
   cleanups.push(capture.restore);
@@ -48,27 +48,35 @@ describe.each(SDK_VERSIONS)('a log destination whose reader is gone (EPIPE), SDK
     'pino.destination (async)',
     'pino.multistream',
   ])(
-    'through %s: every call is answered, the failure is reported once on stderr, nothing is thrown',
+    'through %s: every call is answered, the failure is reported once as a diagnostic, nothing on stderr',
     async (kind) => {
-      const reports = captureReports();
+      const stderr = captureReports();
+      const diagnostics: Diagnostic[] = [];
       const destination = await brokenDestination(kind);
-      const server = observe(createExampleServer({ sdk })).use(logging({ logger: pino({}, destination) }));
+      const server = observe(createExampleServer({ sdk }), {
+        onDiagnostic: (diagnostic) => diagnostics.push(diagnostic),
+      }).use(logging({ logger: pino({}, destination) }));
       const client = await connectInMemory(server, sdk);
       for (let call = 0; call < 20; call++) {
         const result = await client.callTool('echo', { text: `call ${call}` });
         expect(result.content).toEqual([{ type: 'text', text: `call ${call}` }]);
       }
       // The failure surfaces asynchronously: wait for the one report, then let more writes fail.
-      await vi.waitFor(() => expect(reports()).toHaveLength(1), { timeout: 5_000 });
+      await vi.waitFor(() => expect(diagnostics).toHaveLength(1), { timeout: 5_000 });
       for (let call = 0; call < 20; call++) await client.callTool('echo', { text: 'more' });
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(reports()).toHaveLength(1);
-      expect(reports()[0]).toMatch(/^\[mcpscope\] @mcpscope\/logging: the log destination failed \(.*EPIPE/);
+      expect(diagnostics).toHaveLength(1);
+      expect(diagnostics[0]).toMatchObject({
+        code: LOGGING_DIAGNOSTIC_CODES.destinationFailed,
+        plugin: 'logging',
+        error: { code: 'EPIPE' },
+      });
       await client.close();
       // Closing flushes the logger: it must not wait on the dead destination (core would report a
       // close that did not finish within its time limit).
       await server.close();
-      expect(reports()).toHaveLength(1);
+      expect(diagnostics).toHaveLength(1);
+      expect(stderr()).toEqual([]);
     },
   );
 });

@@ -2,10 +2,13 @@
  * A destination that fails (a pipe whose reader exited: EPIPE; a full disk; a transport whose worker
  * died) must neither crash the server nor fail in silence. pino's own destinations swallow EPIPE and
  * drop every later line without a word; a Node stream given as the destination throws its `error`
- * event as an uncaught exception. The plugin listens for `error` on each destination and says so once,
- * on stderr.
+ * event as an uncaught exception. The plugin listens for `error` on each destination and reports it once
+ * through core's diagnostics channel (`MCPSCOPE_LOGGING_DESTINATION_FAILED`).
  */
+import { type McpscopePlugin, reportDiagnostic } from '@mcpscope/core';
 import pino, { type Logger } from 'pino';
+import { LOGGING_DIAGNOSTIC_CODES } from './diagnostic-codes.js';
+import { shared } from './shared-state.js';
 
 interface Emitter {
   on(event: 'error', listener: (error: unknown) => void): unknown;
@@ -17,27 +20,20 @@ interface Emitter {
 
 export type DestinationErrorReporter = (error: unknown) => void;
 
-const watched = new WeakSet<object>();
-const failed = new WeakSet<object>();
-
 /** Whether a destination reported an error: flushing does not wait for it any more. */
 export function hasFailed(destination: object): boolean {
-  return failed.has(destination);
+  return shared.failedDestinations.has(destination);
 }
 
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && !error.message.includes(code)
-    ? `${code}: ${error.message}`
-    : error.message;
-}
-
-export function writeDestinationError(error: unknown): void {
-  process.stderr.write(
-    `[mcpscope] @mcpscope/logging: the log destination failed (${describe(error)}); ` +
-      'log lines are being lost. Later failures of this destination are not reported.\n',
-  );
+/** Reports a failed destination for `plugin`, once (core keeps it to one report per plugin and code). */
+export function destinationFailureReporter(plugin: McpscopePlugin): DestinationErrorReporter {
+  return (error) =>
+    reportDiagnostic(plugin, {
+      code: LOGGING_DIAGNOSTIC_CODES.destinationFailed,
+      message:
+        'the log destination failed; its log lines are being lost (later failures of it are not reported)',
+      error,
+    });
 }
 
 /** The destination itself is stderr: a report would go where the failure is. */
@@ -53,17 +49,14 @@ function destinationsOf(stream: unknown): Emitter[] {
 }
 
 /** Listens for `error` on every destination of the logger (once per destination, however many plugins). */
-export function watchDestinations(
-  logger: Logger,
-  report: DestinationErrorReporter = writeDestinationError,
-): void {
+export function watchDestinations(logger: Logger, report: DestinationErrorReporter): void {
   const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
   for (const destination of destinationsOf(stream)) {
-    if (watched.has(destination)) continue;
-    watched.add(destination);
+    if (shared.watchedDestinations.has(destination)) continue;
+    shared.watchedDestinations.add(destination);
     let reported = false;
     destination.on('error', (error) => {
-      failed.add(destination);
+      shared.failedDestinations.add(destination);
       if (reported) return;
       reported = true;
       if (isStderr(destination)) return;

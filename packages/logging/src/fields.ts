@@ -1,45 +1,47 @@
 /**
- * The fields of each line, named after the OpenTelemetry MCP semantic conventions where they exist
- * (Sentry's `mcp.client.*`, `mcp.transport`, `mcp.request.outcome` where they do not).
+ * The fields of each line. Names are core's `ATTRIBUTES` (the OpenTelemetry MCP semantic conventions
+ * and mcpscope's own), plus `duration_ms`, `error.message`, `err` and the trace keys of OpenTelemetry's
+ * pino instrumentation (`trace_id`, `span_id`, `trace_flags`).
  */
-import type { RequestFacts, SessionFacts } from '@mcpscope/core';
-import { capString } from './redact.js';
-import type { TraceFields } from './trace-context.js';
+import { ATTRIBUTES, capText, type RequestFacts, type SessionFacts, targetAttributeOf } from '@mcpscope/core';
 
-export type LineLevel = 'debug' | 'info' | 'warn' | 'error';
+/** Clients choose targets: a tool name or resource URI longer than this is cut (as span names are). */
+const MAX_TARGET_LENGTH = 256;
 
-/** JSON-RPC codes that mean the client made a mistake (the conventions do not count them as errors). */
-const CLIENT_MISTAKE_CODES: ReadonlySet<number> = new Set([-32700, -32600, -32601, -32602, -32002]);
+export const DURATION_FIELD = 'duration_ms';
+export const ERROR_MESSAGE_FIELD = 'error.message';
+export const ERROR_FIELD = 'err';
+export const TRACE_ID_FIELD = 'trace_id';
+export const SPAN_ID_FIELD = 'span_id';
+export const TRACE_FLAGS_FIELD = 'trace_flags';
 
-/**
- * Level of a request line: client mistakes and tool errors at `warn`, other JSON-RPC errors and
- * thrown errors at `error`, slow requests raised to `warn`.
- */
-export function requestLevel(request: RequestFacts, slow: boolean): LineLevel {
-  const { outcome, errorCode } = request;
-  if (request.refusal !== undefined) return 'warn';
-  if (outcome === 'error') {
-    return errorCode !== undefined && CLIENT_MISTAKE_CODES.has(errorCode) ? 'warn' : 'error';
-  }
-  if (outcome === 'tool_error') return request.error === undefined ? 'warn' : 'error';
-  return outcome === 'closed' || slow ? 'warn' : 'info';
+/** Keys `customProps` may not set: mcpscope's own fields and pino's. */
+const RESERVED_FIELDS: ReadonlySet<string> = new Set<string>([
+  ...Object.values(ATTRIBUTES),
+  DURATION_FIELD,
+  ERROR_MESSAGE_FIELD,
+  ERROR_FIELD,
+  TRACE_ID_FIELD,
+  SPAN_ID_FIELD,
+  TRACE_FLAGS_FIELD,
+  'level',
+  'time',
+  'msg',
+  'pid',
+  'hostname',
+]);
+
+export function isReservedField(key: string): boolean {
+  return RESERVED_FIELDS.has(key);
 }
 
-type TargetKey = 'gen_ai.tool.name' | 'gen_ai.prompt.name' | 'mcp.resource.uri' | undefined;
+export function roundMs(durationMs: number): number {
+  return Math.round(durationMs * 1000) / 1000;
+}
 
-function targetKeyOf(method: string): TargetKey {
-  switch (method) {
-    case 'tools/call':
-      return 'gen_ai.tool.name';
-    case 'prompts/get':
-      return 'gen_ai.prompt.name';
-    case 'resources/read':
-    case 'resources/subscribe':
-    case 'resources/unsubscribe':
-      return 'mcp.resource.uri';
-    default:
-      return undefined;
-  }
+function targetOf(request: RequestFacts): string | undefined {
+  const { target } = request;
+  return target === undefined ? undefined : capText(target, MAX_TARGET_LENGTH);
 }
 
 /**
@@ -48,78 +50,67 @@ function targetKeyOf(method: string): TargetKey {
  */
 export function sessionBindings(session: SessionFacts): Record<string, unknown> {
   const bindings: Record<string, unknown> = {};
-  if (session.id !== undefined) bindings['mcp.session.id'] = session.id;
-  if (session.protocolVersion !== undefined) bindings['mcp.protocol.version'] = session.protocolVersion;
-  if (session.clientName !== undefined) bindings['mcp.client.name'] = session.clientName;
-  if (session.clientVersion !== undefined) bindings['mcp.client.version'] = session.clientVersion;
-  bindings['mcp.transport'] = session.transport;
-  if (session.networkTransport !== undefined) bindings['network.transport'] = session.networkTransport;
+  if (session.id !== undefined) bindings[ATTRIBUTES.sessionId] = session.id;
+  if (session.protocolVersion !== undefined) bindings[ATTRIBUTES.protocolVersion] = session.protocolVersion;
+  if (session.clientName !== undefined) bindings[ATTRIBUTES.clientName] = session.clientName;
+  if (session.clientVersion !== undefined) bindings[ATTRIBUTES.clientVersion] = session.clientVersion;
+  bindings[ATTRIBUTES.transport] = session.transport;
+  if (session.networkTransport !== undefined)
+    bindings[ATTRIBUTES.networkTransport] = session.networkTransport;
   return bindings;
 }
 
-/** The keys that identify a request: the same on its request line and on its handler's lines. */
-function identify(
-  into: Record<string, unknown>,
+/**
+ * The keys that identify a request, the same on its line and on its handler's lines: the user's
+ * `customProps` first, then the method, target, id and the ids of the span recording it.
+ */
+export function requestBindings(
   request: RequestFacts,
-  maxValueLength: number,
+  props: Record<string, unknown> | undefined,
 ): Record<string, unknown> {
-  into['mcp.method.name'] = request.method;
-  const targetKey = targetKeyOf(request.method);
-  if (targetKey !== undefined && request.target !== undefined) {
-    into[targetKey] = capString(request.target, maxValueLength);
+  const fields: Record<string, unknown> = props === undefined ? {} : { ...props };
+  fields[ATTRIBUTES.methodName] = request.method;
+  const targetKey = targetAttributeOf(request.method);
+  if (targetKey !== undefined && request.target !== undefined) fields[targetKey] = targetOf(request);
+  fields[ATTRIBUTES.jsonrpcRequestId] = String(request.id);
+  const { trace } = request;
+  if (trace !== undefined) {
+    fields[TRACE_ID_FIELD] = trace.traceId;
+    fields[SPAN_ID_FIELD] = trace.spanId;
+    fields[TRACE_FLAGS_FIELD] =
+      trace.traceFlags === 1 ? '01' : trace.traceFlags.toString(16).padStart(2, '0');
   }
-  into['jsonrpc.request.id'] = String(request.id);
-  return into;
+  return fields;
 }
 
-function addTrace(into: Record<string, unknown>, trace: TraceFields | undefined): void {
-  if (trace === undefined) return;
-  into.trace_id = trace.trace_id;
-  into.span_id = trace.span_id;
-  into.trace_flags = trace.trace_flags;
-}
-
-/** The fields of a request line (written through the session's child logger). */
+/** The fields of a request's line (written through its connection's child logger). */
 export function requestLine(
   request: RequestFacts,
-  trace: TraceFields | undefined,
-  maxValueLength: number,
+  props: Record<string, unknown> | undefined,
+  slow: boolean,
 ): Record<string, unknown> {
-  const line = identify({}, request, maxValueLength);
-  const { outcome, errorCode, refusal, durationMs } = request;
-  if (outcome !== undefined) line['mcp.request.outcome'] = outcome;
-  if (request.errorType !== undefined) line['error.type'] = request.errorType;
-  if (errorCode !== undefined) line['rpc.response.status_code'] = String(errorCode);
-  if (request.toolErrorReason !== undefined) line['mcp.tool.error_reason'] = request.toolErrorReason;
+  const line = requestBindings(request, props);
+  const { outcome, errorCode, refusal, durationMs, errorSide } = request;
+  if (outcome !== undefined) line[ATTRIBUTES.outcome] = outcome;
+  if (request.errorType !== undefined) line[ATTRIBUTES.errorType] = request.errorType;
+  if (errorSide !== undefined) line[ATTRIBUTES.errorSide] = errorSide;
+  if (errorCode !== undefined) line[ATTRIBUTES.rpcResponseStatusCode] = String(errorCode);
+  if (request.toolErrorReason !== undefined) line[ATTRIBUTES.toolErrorReason] = request.toolErrorReason;
   if (refusal !== undefined) {
-    line['mcp.refusal.plugin'] = refusal.plugin;
-    line['mcp.refusal.reason'] = refusal.reason;
-    if (refusal.scope !== undefined) line['mcp.refusal.scope'] = refusal.scope;
+    line[ATTRIBUTES.refusalPlugin] = refusal.plugin;
+    line[ATTRIBUTES.refusalReason] = refusal.reason;
+    if (refusal.scope !== undefined) line[ATTRIBUTES.refusalScope] = refusal.scope;
   }
-  if (durationMs !== undefined) line.duration_ms = roundMs(durationMs);
-  addTrace(line, trace);
+  if (durationMs !== undefined) line[DURATION_FIELD] = roundMs(durationMs);
+  if (slow) line[ATTRIBUTES.slow] = true;
   return line;
 }
 
-/** The bindings of a request's child logger (a child of its session's logger). */
-export function requestBindings(
-  request: RequestFacts,
-  trace: TraceFields | undefined,
-  maxValueLength: number,
-): Record<string, unknown> {
-  const bindings = identify({}, request, maxValueLength);
-  addTrace(bindings, trace);
-  return bindings;
-}
-
-export function roundMs(durationMs: number): number {
-  return Math.round(durationMs * 1000) / 1000;
-}
-
-/** The message of a request line, e.g. `tools/call echo ok` or `tools/call add error -32602`. */
-export function describeRequest(request: RequestFacts, slow: boolean, maxValueLength: number): string {
-  const { method, target } = request;
-  let text = target === undefined ? method : `${method} ${capString(target, maxValueLength)}`;
+/** The message of a request line, e.g. `tools/call echo ok` or `prompts/get greet error -32602`. */
+export function describeRequest(request: RequestFacts, slow: boolean): string {
+  const { method } = request;
+  const target = targetOf(request);
+  let text = target === undefined ? method : `${method} ${target}`;
   if (request.refusal !== undefined)
     text += ` refused by ${request.refusal.plugin} (${request.refusal.reason})`;
   else if (request.outcome === 'error') text += ` error ${request.errorCode ?? ''}`;

@@ -1,12 +1,12 @@
 /**
  * The loggers of one `logging()` plugin: its base logger, a cached child per connection (session
- * bindings serialized once), and a child per request for handlers, created on first use.
+ * bindings serialized once), and a child per request for handlers, made on first use.
  */
 import type { RequestFacts, SessionFacts } from '@mcpscope/core';
 import type { Logger } from 'pino';
 import type { ClientNotifications } from './client-notifications.js';
 import { requestBindings, sessionBindings } from './fields.js';
-import { activeTraceFields } from './trace-context.js';
+import type { SharedScope } from './shared-state.js';
 
 interface CachedSessionLogger {
   readonly logger: Logger;
@@ -18,14 +18,14 @@ interface CachedSessionLogger {
   readonly levelValue: number;
 }
 
-export class LoggerScope {
+export class LoggerScope implements SharedScope {
   private readonly sessionSlot = Symbol('mcpscope.logging.sessionLogger');
   private readonly requestSlot = Symbol('mcpscope.logging.requestLogger');
+  private readonly propsSlot = Symbol('mcpscope.logging.customProps');
 
   constructor(
     readonly base: Logger,
-    readonly maxValueLength: number,
-    readonly notifications: ClientNotifications | undefined,
+    private readonly notifications: ClientNotifications | undefined,
   ) {}
 
   /** The connection's child logger, rebuilt if its facts or the base level changed since. */
@@ -57,12 +57,20 @@ export class LoggerScope {
     return logger;
   }
 
+  /** Keeps the request's `customProps`, computed once when it started. */
+  setProps(request: RequestFacts, props: Record<string, unknown> | undefined): void {
+    if (props !== undefined) request[this.propsSlot] = props;
+  }
+
+  propsOf(request: RequestFacts): Record<string, unknown> | undefined {
+    return request[this.propsSlot] as Record<string, unknown> | undefined;
+  }
+
   /** The request's child logger (for handlers), made on first use and kept on the request. */
   requestLogger(request: RequestFacts): Logger {
     const existing = request[this.requestSlot];
     if (existing !== undefined) return existing as Logger;
-    const bindings = requestBindings(request, activeTraceFields(), this.maxValueLength);
-    const logger = this.sessionLogger(request.session).child(bindings);
+    const logger = this.sessionLogger(request.session).child(requestBindings(request, this.propsOf(request)));
     this.notifications?.attach(logger, request);
     request[this.requestSlot] = logger;
     return logger;

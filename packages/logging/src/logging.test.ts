@@ -1,4 +1,4 @@
-import { observe } from '@mcpscope/core';
+import { observe, REFUSAL_ERROR_CODES } from '@mcpscope/core';
 import {
   connectInMemory,
   createExampleServer,
@@ -79,6 +79,7 @@ describe.each(SDK_VERSIONS)('request lines, SDK %s', (sdk) => {
       msg: 'tools/call soft_fail tool_error',
       'mcp.request.outcome': 'tool_error',
       'error.type': 'tool_error',
+      'mcp.error.side': 'tool',
       'mcp.tool.error_reason': 'handler_returned_error',
     });
     expect(line).not.toHaveProperty('err');
@@ -95,6 +96,7 @@ describe.each(SDK_VERSIONS)('request lines, SDK %s', (sdk) => {
       'gen_ai.prompt.name': 'greet',
       'mcp.request.outcome': 'error',
       'error.type': '-32602',
+      'mcp.error.side': 'client',
       'rpc.response.status_code': '-32602',
     });
     expect(line['error.message']).toContain('Invalid arguments for prompt greet');
@@ -108,6 +110,7 @@ describe.each(SDK_VERSIONS)('request lines, SDK %s', (sdk) => {
     expect(line).toMatchObject({
       level: LEVEL.warn,
       'error.type': '-32601',
+      'mcp.error.side': 'client',
       msg: 'nope/nothing error -32601',
     });
   });
@@ -120,6 +123,7 @@ describe.each(SDK_VERSIONS)('request lines, SDK %s', (sdk) => {
       level: LEVEL.error,
       msg: 'tools/call fail tool_error',
       'error.type': 'tool_error',
+      'mcp.error.side': 'server',
       'mcp.tool.error_reason': 'handler_threw',
       err: { type: 'Error', message: TOOL_FAILURE_MESSAGE },
     });
@@ -135,6 +139,7 @@ describe.each(SDK_VERSIONS)('request lines, SDK %s', (sdk) => {
     expect(line).toMatchObject({
       level: LEVEL.error,
       'error.type': '-32603',
+      'mcp.error.side': 'server',
       'rpc.response.status_code': '-32603',
       err: { type: 'Error', message: PROMPT_FAILURE_MESSAGE },
     });
@@ -229,33 +234,40 @@ describe.each(SDK_VERSIONS)('request lines, SDK %s', (sdk) => {
     expect(started.captured.lines.filter((line) => line.msg.startsWith('session'))).toEqual([]);
   });
 
-  it('a refused request: warn, with who refused it and why', async () => {
-    const captured = captureLogger();
-    const server = observe(createExampleServer({ sdk })).use(logging({ logger: captured.logger }), {
-      name: 'rate-limit',
-      aroundRequest(request, dispatch) {
-        if (request.target !== 'echo') return dispatch();
-        request.refuse(
-          { code: -32000, message: 'Too many requests' },
-          { plugin: 'rate-limit', reason: 'rate_limited', scope: 'client' },
-        );
-      },
-    });
-    const client = await connectInMemory(server, sdk);
-    await expect(client.callTool('echo', { text: 'hello' })).rejects.toThrow(/Too many requests/);
-    await waitFor(() => captured.requestLines('tools/call').length === 1, 'the refused line');
-    expect(captured.requestLines('tools/call')[0]).toMatchObject({
-      level: LEVEL.warn,
-      msg: 'tools/call echo refused by rate-limit (rate_limited)',
-      'mcp.request.outcome': 'error',
-      'error.type': '-32000',
-      'error.message': 'Too many requests',
-      'mcp.refusal.plugin': 'rate-limit',
-      'mcp.refusal.reason': 'rate_limited',
-      'mcp.refusal.scope': 'client',
-    });
-    await client.close();
-  });
+  it.each([
+    ['rate-limit', 'rate_limited', 'client', REFUSAL_ERROR_CODES.rateLimited, 'client'],
+    ['health', 'draining', undefined, REFUSAL_ERROR_CODES.draining, 'server'],
+    ['health', 'overloaded', undefined, REFUSAL_ERROR_CODES.overloaded, 'server'],
+  ] as const)(
+    'refused by %s (%s): warn whatever the side, with who refused it and why',
+    async (by, reason, scope, code, side) => {
+      const captured = captureLogger();
+      const server = observe(createExampleServer({ sdk })).use(logging({ logger: captured.logger }), {
+        name: by,
+        aroundRequest(request, dispatch) {
+          if (request.target !== 'echo') return dispatch();
+          request.refuse({ code, message: 'Not now' }, { reason, ...(scope === undefined ? {} : { scope }) });
+        },
+      });
+      const client = await connectInMemory(server, sdk);
+      await expect(client.callTool('echo', { text: 'hello' })).rejects.toThrow(/Not now/);
+      await waitFor(() => captured.requestLines('tools/call').length === 1, 'the refused line');
+      const line = captured.requestLines('tools/call')[0]!;
+      expect(line).toMatchObject({
+        level: LEVEL.warn,
+        msg: `tools/call echo refused by ${by} (${reason})`,
+        'mcp.request.outcome': 'error',
+        'error.type': String(code),
+        'mcp.error.side': side,
+        'error.message': 'Not now',
+        'mcp.refusal.plugin': by,
+        'mcp.refusal.reason': reason,
+      });
+      expect(line['mcp.refusal.scope']).toBe(scope);
+      expect(line).not.toHaveProperty('err');
+      await client.close();
+    },
+  );
 
   it('lines below the logger level are not written', async () => {
     const captured = captureLogger('warn');

@@ -1,84 +1,69 @@
-import type { RequestFacts, SessionFacts } from '@mcpscope/core';
+import { privacyRules, type RequestFacts, type SessionFacts, type TransportErrorFacts } from '@mcpscope/core';
+import type { Logger } from 'pino';
 import { ClientNotifications } from './client-notifications.js';
 import { createDefaultLogger } from './default-logger.js';
-import { watchDestinations } from './destination-errors.js';
-import { describeRequest, requestLevel, requestLine, roundMs } from './fields.js';
+import { destinationFailureReporter, watchDestinations } from './destination-errors.js';
+import { DURATION_FIELD, describeRequest, requestBindings, requestLine, roundMs } from './fields.js';
 import { flushLogger } from './flush.js';
 import { LoggerScope } from './logger-scope.js';
-import { capString, collectStrings, compileRedaction, redactValue, scrubText } from './redact.js';
+import { addPrivateFields } from './private-fields.js';
+import { defaultLevel } from './request-level.js';
 import { attachScope, registerScope } from './request-logger.js';
-import { serializeError } from './serialize-error.js';
-import { activeTraceFields } from './trace-context.js';
-import type { LoggingOptions, LoggingPlugin } from './types.js';
-
-function argumentsOf(request: RequestFacts): unknown {
-  const { method } = request;
-  return method === 'tools/call' || method === 'prompts/get' ? request.params?.arguments : undefined;
-}
+import { logTransportError } from './transport-errors.js';
+import type { LoggingCustomLogLevel, LoggingOptions, LoggingPlugin } from './types.js';
+import { customLevelOf, customPropsOf, isIgnored } from './user-hooks.js';
 
 /**
  * Structured pino logs for every MCP request: one line per completed request, session start and end
- * lines, and a request-scoped logger for handlers (`getLogger()`).
+ * lines, transport errors, and a request-scoped logger for handlers (`getLogger()`).
  */
-export function logging(options: LoggingOptions = {}): LoggingPlugin {
+export function logging<CustomLevels extends string = never>(
+  options: LoggingOptions<CustomLevels> = {},
+): LoggingPlugin<CustomLevels> {
+  const logger = (options.logger as unknown as Logger | undefined) ?? createDefaultLogger(options.level);
   const {
-    logger = createDefaultLogger(options.level),
     slowRequestMs = 1000,
     logRequestStart = false,
     logSessions = true,
-    logArguments = false,
-    logResults = false,
-    redact = [],
-    maxValueLength = 1024,
     ignore,
+    customProps,
     clientNotifications = false,
     requestLogger = true,
+    flushOnClose = true,
   } = options;
-  watchDestinations(logger);
-  const rules = compileRedaction(redact, maxValueLength);
+  const customLogLevel = options.customLogLevel as LoggingCustomLogLevel | undefined;
+  const rules = privacyRules(options, 'logging');
   const notifications =
     clientNotifications === false
       ? undefined
       : new ClientNotifications(clientNotifications === true ? 'info' : clientNotifications);
-  const scope = new LoggerScope(logger, maxValueLength, notifications);
+  const scope = new LoggerScope(logger, notifications);
   registerScope(scope);
 
   const onRequestEnd = (request: RequestFacts): void => {
-    if (ignore?.(request) === true) return;
+    if (ignore !== undefined && isIgnored(plugin, ignore, request)) return;
     const slow = (request.durationMs ?? 0) >= slowRequestMs;
-    const level = requestLevel(request, slow);
-    if (!logger.isLevelEnabled(level)) return;
-    const line = requestLine(request, activeTraceFields(), maxValueLength);
-    if (slow) line['mcp.request.slow'] = true;
-    const isToolCall = request.method === 'tools/call';
-    const showResult = logResults && isToolCall && request.result !== undefined;
-    // Strings no line may show: all arguments when they are private, else the redacted ones. Error
-    // messages and results (which often echo arguments) are scrubbed of them.
-    const hidden: string[] | undefined =
-      showResult || request.errorMessage !== undefined || request.error !== undefined ? [] : undefined;
-    if (logArguments && isToolCall) {
-      line['gen_ai.tool.call.arguments'] = redactValue(argumentsOf(request), rules, hidden);
-    } else if (hidden !== undefined) {
-      collectStrings(argumentsOf(request), hidden);
-    }
-    if (hidden !== undefined) {
-      hidden.sort((left, right) => right.length - left.length);
-      if (showResult) line['gen_ai.tool.call.result'] = redactValue(request.result, rules, undefined, hidden);
-      if (request.errorMessage !== undefined) {
-        line['error.message'] = capString(scrubText(request.errorMessage, hidden), maxValueLength);
-      }
-      if (request.error !== undefined && level === 'error') {
-        line.err = serializeError(request.error, hidden, maxValueLength);
-      }
-    }
-    scope.sessionLogger(request.session)[level](line, describeRequest(request, slow, maxValueLength));
+    const level =
+      (customLogLevel === undefined ? undefined : customLevelOf(plugin, customLogLevel, request, logger)) ??
+      defaultLevel(request, slow);
+    if (level === 'silent' || !logger.isLevelEnabled(level)) return;
+    const line = requestLine(request, scope.propsOf(request), slow);
+    addPrivateFields(line, request, rules);
+    const sessionLogger = scope.sessionLogger(request.session);
+    (sessionLogger[level as 'info'] as (object: object, message: string) => void)(
+      line,
+      describeRequest(request, slow),
+    );
   };
 
   const onRequestStart = (request: RequestFacts): void => {
     notifications?.observe(request);
-    if (!logRequestStart || !logger.isLevelEnabled('debug') || ignore?.(request) === true) return;
-    const line = requestLine(request, activeTraceFields(), maxValueLength);
-    scope.sessionLogger(request.session).debug(line, describeRequest(request, false, maxValueLength));
+    if (customProps !== undefined) scope.setProps(request, customPropsOf(plugin, customProps, request));
+    if (!logRequestStart || !logger.isLevelEnabled('debug')) return;
+    if (ignore !== undefined && isIgnored(plugin, ignore, request)) return;
+    scope
+      .sessionLogger(request.session)
+      .debug(requestBindings(request, scope.propsOf(request)), describeRequest(request, false));
   };
 
   const sessionHooks = {
@@ -87,19 +72,25 @@ export function logging(options: LoggingOptions = {}): LoggingPlugin {
     },
     onSessionEnd: (session: SessionFacts): void => {
       const durationMs = session.durationMs;
-      const line = durationMs === undefined ? {} : { duration_ms: roundMs(durationMs) };
+      const line = durationMs === undefined ? {} : { [DURATION_FIELD]: roundMs(durationMs) };
       scope.sessionLogger(session).info(line, 'session ended');
     },
   };
 
-  return {
+  const plugin: LoggingPlugin<CustomLevels> = {
     name: 'logging',
     requestContext: requestLogger,
-    logger,
-    setup: (server) => attachScope(server, scope),
-    ...(logRequestStart || notifications !== undefined ? { onRequestStart } : {}),
+    logger: logger as unknown as Logger<CustomLevels>,
+    setup: (endpoint) => attachScope(endpoint, scope),
+    ...(logRequestStart || notifications !== undefined || customProps !== undefined
+      ? { onRequestStart }
+      : {}),
     onRequestEnd,
+    onTransportError: (facts: TransportErrorFacts) =>
+      logTransportError(scope.sessionLogger(facts.session), facts),
     ...(logSessions ? sessionHooks : {}),
-    close: () => flushLogger(logger),
+    close: () => (flushOnClose ? flushLogger(logger) : undefined),
   };
+  watchDestinations(logger, destinationFailureReporter(plugin));
+  return plugin;
 }

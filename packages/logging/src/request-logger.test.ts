@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe.each(SDK_VERSIONS)('getLogger(), SDK %s', (sdk) => {
   it('200 concurrent requests: every handler line carries its own request id', async () => {
-    const started = await startLogged(sdk, { logArguments: true }, (server) =>
+    const started = await startLogged(sdk, { recordArguments: true }, (server) =>
       addTool(server, sdk, 'work', { n: z.number() }, async ({ n }) => {
         getLogger().info({ n }, 'before');
         await delay((n as number) % 7);
@@ -30,7 +30,10 @@ describe.each(SDK_VERSIONS)('getLogger(), SDK %s', (sdk) => {
     // The request line shows each request's own arguments: the reference for its handler lines.
     const nOfRequest = new Map<unknown, unknown>();
     for (const line of captured.requestLines('tools/call')) {
-      nOfRequest.set(line['jsonrpc.request.id'], (line['gen_ai.tool.call.arguments'] as { n: number }).n);
+      nOfRequest.set(
+        line['jsonrpc.request.id'],
+        (JSON.parse(line['gen_ai.tool.call.arguments'] as string) as { n: number }).n,
+      );
     }
     expect(nOfRequest.size).toBe(200);
 

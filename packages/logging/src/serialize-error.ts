@@ -1,7 +1,13 @@
-import { capString, scrubText } from './redact.js';
+/**
+ * Errors as a line shows them, after core's privacy rule: the strings the request may not show are
+ * scrubbed out of messages and stacks (`scrubText`), and long ones are cut.
+ */
+import { capText, scrubText } from '@mcpscope/core';
 
-const MAX_CAUSE_DEPTH = 3;
+/** Longest error message on a line (the JSON-RPC `error.message`, `err.message`). */
+export const MAX_MESSAGE_LENGTH = 1024;
 const MAX_STACK_LENGTH = 16_384;
+const MAX_CAUSE_DEPTH = 3;
 
 export interface SerializedError {
   type: string;
@@ -11,32 +17,32 @@ export interface SerializedError {
   cause?: SerializedError;
 }
 
+/** A message as a line may show it: scrubbed of the hidden strings, cut to `MAX_MESSAGE_LENGTH`. */
+export function scrubMessage(message: string, hidden: readonly string[]): string {
+  return capText(scrubText(message, hidden), MAX_MESSAGE_LENGTH);
+}
+
 /**
- * The thrown error in pino's `err` shape (`type`, `message`, `stack`, `code`, `cause`), with the
- * strings in `hidden` scrubbed out of message and stack. The object has no prototype, so pino's own
- * err serializer keeps its `type` (it reads `constructor.name` otherwise) and folds causes in as usual.
+ * The thrown error in pino's `err` shape (`type`, `message`, `stack`, `code`, `cause`), scrubbed. Only
+ * these keys: other properties of an error (an HTTP client's `config`, `data`) often hold secrets. The
+ * object has no prototype, so pino's own err serializer keeps its `type` and folds causes in as usual.
  */
-export function serializeError(
-  error: unknown,
-  hidden: readonly string[],
-  maxLength: number,
-  depth = 0,
-): SerializedError {
+export function serializeError(error: unknown, hidden: readonly string[], depth = 0): SerializedError {
   const serialized = Object.create(null) as SerializedError;
   if (!(error instanceof Error)) {
     serialized.type = typeof error;
-    serialized.message = capString(scrubText(String(error), hidden), maxLength);
+    serialized.message = scrubMessage(String(error), hidden);
     return serialized;
   }
   serialized.type = error.constructor?.name ?? error.name;
-  serialized.message = capString(scrubText(error.message, hidden), maxLength);
+  serialized.message = scrubMessage(error.message, hidden);
   if (typeof error.stack === 'string') {
-    serialized.stack = capString(scrubText(error.stack, hidden), MAX_STACK_LENGTH);
+    serialized.stack = capText(scrubText(error.stack, hidden), MAX_STACK_LENGTH);
   }
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' || typeof code === 'number') serialized.code = code;
   if (error.cause !== undefined && depth < MAX_CAUSE_DEPTH) {
-    serialized.cause = serializeError(error.cause, hidden, maxLength, depth + 1);
+    serialized.cause = serializeError(error.cause, hidden, depth + 1);
   }
   return serialized;
 }
