@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
+    globalSetup: ['test/build-if-stale.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
