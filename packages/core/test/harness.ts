@@ -157,6 +157,9 @@ function stdioHarness(sdk: SdkVersion): Harness {
     async dispose() {
       await Promise.allSettled(children.map((child) => child.close()));
       rmSync(directory, { recursive: true, force: true });
+      // Nothing but JSON-RPC may reach a stdio server's stdout.
+      const foreign = children.flatMap((child) => child.foreignStdoutLines());
+      if (foreign.length > 0) throw new Error(`non-JSON-RPC lines on stdout: ${JSON.stringify(foreign.slice(0, 3))}`);
     },
   };
 }
