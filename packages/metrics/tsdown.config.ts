@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // Two entry points: prom-client's (`.`) and OpenTelemetry's (`./opentelemetry`); neither loads the other's peer.
+  entry: ['src/index.ts', 'src/opentelemetry.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   platform: 'node',

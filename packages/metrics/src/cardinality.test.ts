@@ -73,7 +73,9 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       mcp_method_name: '_OTHER',
     });
     expect(custom.map((sample) => [sample.labels.error_type, sample.value])).toEqual([['-32601', 10_003]]);
-    const notifications = select(samples, 'mcp_server_notifications_total', { direction: 'inbound' });
+    const notifications = select(samples, 'mcp_server_notifications_total', {
+      mcp_notification_direction: 'inbound',
+    });
     expect(notifications.map((sample) => [sample.labels.mcp_method_name, sample.value]).sort()).toEqual([
       ['_OTHER', 10_003],
       ['notifications/initialized', 1],

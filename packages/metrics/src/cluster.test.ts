@@ -74,8 +74,8 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     const add = select(scraped.samples, 'mcp_server_operation_duration_seconds_count', {
       gen_ai_tool_name: 'add',
     });
-    expect(add.map((sample) => [sample.labels.outcome, sample.value])).toEqual([['ok', 3]]);
-    const echo = { gen_ai_tool_name: 'echo', outcome: 'ok', network_transport: 'tcp' };
+    expect(add.map((sample) => [sample.labels.mcp_request_outcome, sample.value])).toEqual([['ok', 3]]);
+    const echo = { gen_ai_tool_name: 'echo', mcp_request_outcome: 'ok', network_transport: 'tcp' };
     expect(total(scraped.samples, 'mcp_server_operation_duration_seconds_count', echo)).toBe(calls);
     expect(total(scraped.samples, 'mcp_server_active_requests')).toBe(0);
     expect(total(scraped.samples, 'mcp_server_session_duration_seconds_count', {})).toBeGreaterThanOrEqual(2);

@@ -6,7 +6,7 @@ import type { McpscopePlugin } from '@mcpscope/core';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 import { metricsRoute } from './exposition.js';
 import type { AnyRegistry } from './instruments.js';
-import type { ClusterMetricsOptions } from './types.js';
+import type { ClusterMetricsOptions } from './prometheus-types.js';
 
 const sharedRegistries = new Set<AnyRegistry>();
 let answeringPrimary = false;

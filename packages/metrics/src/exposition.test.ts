@@ -1,4 +1,4 @@
-import { fetchHandler, observe, sideListenerAddress } from '@mcpscope/core';
+import { type Diagnostic, fetchHandler, observe, sideListenerAddress } from '@mcpscope/core';
 import {
   connectInMemory,
   createExampleServer,
@@ -13,8 +13,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseExposition, select, total } from '../test/exposition-parser.js';
 import { addPingClientTool, refusingPlugin } from '../test/plugins.js';
 import { scrapeUrl } from '../test/scrape.js';
-import { spanPlugin, startTracing } from '../test/tracing.js';
-import { type MetricsPlugin, metrics, negotiateFormat, renderRegistry } from './index.js';
+import { startTracing } from '../test/tracing.js';
+import {
+  METRICS_DIAGNOSTIC_CODES,
+  type MetricsPlugin,
+  metrics,
+  negotiateFormat,
+  renderRegistry,
+} from './index.js';
 
 const PROMETHEUS_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,' +
@@ -151,43 +157,56 @@ describe('the /metrics route', () => {
 });
 
 describe('exemplars', () => {
-  it.each(SDK_VERSIONS)('carry the active span trace id in OpenMetrics only (SDK %s)', async (sdk) => {
-    const plugin = metrics({ registry: new Registry() });
-    const spans = spanPlugin(tracing.tracer);
-    const server = observe(createExampleServer({ sdk })).use(spans, plugin);
-    const client = await connectInMemory(server, sdk);
-    await client.callTool('echo', { text: 'traced' });
-    await client.callTool('soft_fail');
-    await client.close();
+  it.each(SDK_VERSIONS)(
+    'carry the ids of the SERVER span the real tracing plugin recorded, in OpenMetrics only (SDK %s)',
+    async (sdk) => {
+      tracing.reset();
+      const plugin = metrics({ registry: new Registry() });
+      // Metrics first: it reads the ids the tracing plugin sets on the request, whatever the order.
+      const server = observe(createExampleServer({ sdk })).use(plugin, tracing.plugin());
+      const client = await connectInMemory(server, sdk);
+      await client.callTool('echo', { text: 'traced' });
+      await client.callTool('soft_fail');
+      await client.close();
 
-    const open = parseExposition(await (await get(plugin, { accept: PROMETHEUS_ACCEPT })).text());
-    const spanFor = (tool: string) =>
-      [...spans.spans].find(([request]) => request.target === tool)?.[1]?.spanContext();
-    for (const tool of ['echo', 'soft_fail']) {
-      const buckets = select(open, 'mcp_server_operation_duration_seconds_bucket', {
-        gen_ai_tool_name: tool,
-      });
-      const withExemplar = buckets.filter((sample) => sample.exemplar !== undefined);
-      expect(withExemplar).toHaveLength(1);
-      const expected = spanFor(tool)!;
-      expect(withExemplar[0]!.exemplar!.labels).toEqual({
-        trace_id: expected.traceId,
-        span_id: expected.spanId,
-      });
-      expect(withExemplar[0]!.exemplar!.value).toBeGreaterThan(0);
-    }
-    const text = await (await get(plugin)).text();
-    expect(text.includes('trace_id')).toBe(false);
-  });
+      const open = parseExposition(await (await get(plugin, { accept: PROMETHEUS_ACCEPT })).text());
+      const spanOf = (tool: string) => {
+        const matching = tracing
+          .serverSpans()
+          .filter(
+            (span) => span.attributes['gen_ai.tool.name'] === tool && span.name === `tools/call ${tool}`,
+          );
+        expect(matching).toHaveLength(1);
+        return matching[0]!.spanContext();
+      };
+      for (const tool of ['echo', 'soft_fail']) {
+        const buckets = select(open, 'mcp_server_operation_duration_seconds_bucket', {
+          gen_ai_tool_name: tool,
+        });
+        const withExemplar = buckets.filter((sample) => sample.exemplar !== undefined);
+        expect(withExemplar).toHaveLength(1);
+        const expected = spanOf(tool);
+        expect(withExemplar[0]!.exemplar!.labels).toEqual({
+          trace_id: expected.traceId,
+          span_id: expected.spanId,
+        });
+        expect(withExemplar[0]!.exemplar!.value).toBe(
+          total(open, 'mcp_server_operation_duration_seconds_sum', { gen_ai_tool_name: tool }),
+        );
+      }
+      const text = await (await get(plugin)).text();
+      expect(text.includes('trace_id')).toBe(false);
+    },
+  );
 
-  it('are absent without an active span, and when switched off', async () => {
+  it('are absent without a tracing plugin, and when switched off', async () => {
     const plain = await recordedPlugin();
     expect(
       (await (await get(plain, { accept: 'application/openmetrics-text' })).text()).includes(' # {'),
     ).toBe(false);
 
     const plugin = metrics({ registry: new Registry(), exemplars: false });
-    const server = observe(createExampleServer({ sdk: 'v1' })).use(spanPlugin(tracing.tracer), plugin);
+    const server = observe(createExampleServer({ sdk: 'v1' })).use(tracing.plugin(), plugin);
     const client = await connectInMemory(server, 'v1');
     await client.callTool('echo', { text: 'traced' });
     await client.close();
@@ -211,12 +230,55 @@ describe('exemplars', () => {
     ]);
   });
 
-  it('never break recording, even when the labels are too long for OpenMetrics', async () => {
-    const plugin = await recordedPlugin({ getExemplarLabels: () => ({ too_long: 'x'.repeat(200) }) });
-    const samples = parseExposition(await plugin.registry.metrics());
+  it('never break recording: labels too long for OpenMetrics are dropped and reported once', async () => {
+    const diagnostics: Diagnostic[] = [];
+    const plugin = metrics({
+      registry: new Registry(),
+      getExemplarLabels: () => ({ too_long: 'x'.repeat(200) }),
+    });
+    const server = observe(createExampleServer({ sdk: 'v1' }), {
+      onDiagnostic: (diagnostic) => diagnostics.push(diagnostic),
+    }).use(plugin);
+    const client = await connectInMemory(server, 'v1');
+    await client.callTool('echo', { text: 'hi' });
+    await client.callTool('fail');
+    await client.close();
+    const open = await renderRegistry(plugin.registry, 'openmetrics');
     expect(
-      total(samples, 'mcp_server_operation_duration_seconds_count', { mcp_method_name: 'tools/call' }),
+      total(parseExposition(open), 'mcp_server_operation_duration_seconds_count', {
+        mcp_method_name: 'tools/call',
+      }),
     ).toBe(2);
+    expect(open.includes(' # {')).toBe(false);
+    expect(diagnostics.map((diagnostic) => [diagnostic.plugin, diagnostic.code])).toEqual([
+      ['metrics', METRICS_DIAGNOSTIC_CODES.exemplarTooLong],
+    ]);
+  });
+
+  it('getExemplarLabels that throws: reported once, the requests recorded without exemplars', async () => {
+    const diagnostics: Diagnostic[] = [];
+    const plugin = metrics({
+      registry: new Registry(),
+      getExemplarLabels: () => {
+        throw new Error('exemplar hook broke');
+      },
+    });
+    const server = observe(createExampleServer({ sdk: 'v1' }), {
+      onDiagnostic: (diagnostic) => diagnostics.push(diagnostic),
+    }).use(plugin);
+    const client = await connectInMemory(server, 'v1');
+    expect(await client.callTool('echo', { text: 'hi' })).toEqual({
+      content: [{ type: 'text', text: 'hi' }],
+    });
+    await client.callTool('echo', { text: 'again' });
+    await client.close();
+    const samples = parseExposition(await renderRegistry(plugin.registry, 'openmetrics'));
+    expect(total(samples, 'mcp_server_operation_duration_seconds_count', { gen_ai_tool_name: 'echo' })).toBe(
+      2,
+    );
+    expect(diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.hook])).toEqual([
+      [METRICS_DIAGNOSTIC_CODES.hookFailed, 'getExemplarLabels'],
+    ]);
   });
 });
 
@@ -253,6 +315,7 @@ describe.skipIf(SKIP_PROMETHEUS)('promtool check metrics', () => {
         'weather_mcp_server_request_size_bytes',
         'weather_mcp_server_response_size_bytes',
         'weather_mcp_server_session_duration_seconds',
+        'weather_mcp_server_transport_errors_total',
       ].sort(),
     );
     // Every series of every family carries the static label.

@@ -4,14 +4,14 @@
  * instance (and every copy of this module) that reuses the gauge shares them.
  */
 import type { Gauge } from 'prom-client';
-import type { LabelPolicy, Labels } from './label-policy.js';
-import { LABEL_NAMES } from './names.js';
+import type { Labels } from './label-policy.js';
 
 const COUNTERS = Symbol.for('@mcpscope/metrics.in-flight');
 
 export interface InFlightCounter {
   readonly labels: Labels;
   count: number;
+  add(delta: number): void;
 }
 
 type WithCounters = Gauge<string> & { [COUNTERS]?: Map<string, InFlightCounter> };
@@ -23,29 +23,21 @@ export function collectInFlight(this: Gauge<string>): void {
   for (const counter of counters.values()) this.set(counter.labels, counter.count);
 }
 
-export class InFlightRequests {
-  private readonly byMethod = new Map<string, InFlightCounter>();
-  private readonly shared: Map<string, InFlightCounter>;
-  private readonly policy: LabelPolicy;
-
-  constructor(gauge: Gauge<string>, policy: LabelPolicy) {
-    const owner = gauge as WithCounters;
-    owner[COUNTERS] ??= new Map();
-    this.shared = owner[COUNTERS];
-    this.policy = policy;
+/** The counter of these labels on this gauge, shared with every other user of the gauge. */
+export function inFlightCounter(gauge: Gauge<string>, labels: Labels): InFlightCounter {
+  const owner = gauge as WithCounters;
+  owner[COUNTERS] ??= new Map();
+  const key = JSON.stringify(labels);
+  let counter = owner[COUNTERS].get(key);
+  if (counter === undefined) {
+    counter = {
+      labels,
+      count: 0,
+      add(delta) {
+        this.count += delta;
+      },
+    };
+    owner[COUNTERS].set(key, counter);
   }
-
-  counterFor(method: string): InFlightCounter {
-    const known = this.byMethod.get(method);
-    if (known !== undefined) return known;
-    const labels = this.policy.labels({ [LABEL_NAMES.method]: method });
-    const key = JSON.stringify(labels);
-    let counter = this.shared.get(key);
-    if (counter === undefined) {
-      counter = { labels, count: 0 };
-      this.shared.set(key, counter);
-    }
-    this.byMethod.set(method, counter);
-    return counter;
-  }
+  return counter;
 }

@@ -3,7 +3,8 @@
  * options attached again, another plugin instance, or a module reloaded in the same process all
  * record into one set of series and never meet prom-client's "already registered" error.
  */
-import { Counter, Gauge, Histogram, type Registry, type RegistryContentType } from 'prom-client';
+import { Counter, Gauge, type Registry, type RegistryContentType } from 'prom-client';
+import { HistogramMetric } from './histogram-metric.js';
 
 /** Marks metrics created by this package (any copy of it) with the options they were created with. */
 const SIGNATURE = Symbol.for('@mcpscope/metrics.signature');
@@ -35,29 +36,24 @@ function reusable<Metric>(registry: AnyRegistry, name: string, signature: string
 
 function register<Metric extends object>(registry: AnyRegistry, metric: Metric, signature: string): Metric {
   (metric as Signed)[SIGNATURE] = signature;
-  // Registered by hand: prom-client refuses exemplars on a Prometheus-format registry at construction,
-  // but the exposition route renders OpenMetrics (with exemplars) from any registry.
+  // Registered by hand (`registers: []`): the signature must be set before the registry holds it.
   registry.registerMetric(metric as unknown as Parameters<AnyRegistry['registerMetric']>[0]);
   return metric;
 }
 
 export function histogram(
   registry: AnyRegistry,
-  definition: Definition & { readonly buckets: readonly number[]; readonly exemplars: boolean },
-): Histogram<string> {
-  const { name, help, labelNames, buckets, exemplars } = definition;
-  const signature = `histogram|${labelNames.join(',')}|${buckets.join(',')}|${exemplars}`;
-  const existing = reusable<Histogram<string>>(registry, name, signature);
+  definition: Definition & { readonly buckets: readonly number[] },
+): HistogramMetric {
+  const { name, help, labelNames, buckets } = definition;
+  const signature = `histogram-v2|${labelNames.join(',')}|${buckets.join(',')}`;
+  const existing = reusable<HistogramMetric>(registry, name, signature);
   if (existing !== undefined) return existing;
-  const created = new Histogram({
-    name,
-    help,
-    labelNames: [...labelNames],
-    buckets: [...buckets],
-    enableExemplars: exemplars,
-    registers: [],
-  });
-  return register(registry, created, signature);
+  return register(
+    registry,
+    new HistogramMetric({ name, help, labelNames: [...labelNames], buckets: [...buckets] }),
+    signature,
+  );
 }
 
 export function counter(registry: AnyRegistry, definition: Definition): Counter<string> {

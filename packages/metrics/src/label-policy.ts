@@ -1,7 +1,14 @@
-/** Applies the user's static labels and dropped labels to every metric of one plugin instance. */
+/** Applies the user's static labels and dropped labels to every Prometheus family of one plugin instance. */
+import { checkLabelName } from './custom-labels.js';
+import { type Dimension, labelOf, type SeriesValues } from './dimensions.js';
+
 export type Labels = Record<string, string>;
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** The label names of one family and how to turn a series' values into its labels. */
+export interface FamilyLabels {
+  readonly names: readonly string[];
+  labels(values: SeriesValues): Labels;
+}
 
 export class LabelPolicy {
   readonly staticLabels: Readonly<Labels>;
@@ -9,11 +16,7 @@ export class LabelPolicy {
 
   constructor(staticLabels: Readonly<Labels>, dropped: ReadonlySet<string>, reserved: ReadonlySet<string>) {
     for (const [name, value] of Object.entries(staticLabels)) {
-      if (!LABEL_NAME.test(name) || name.startsWith('__') || name === 'le' || name === 'quantile') {
-        throw new TypeError(`metrics(): "${name}" is not a valid Prometheus label name.`);
-      }
-      if (reserved.has(name))
-        throw new TypeError(`metrics(): the static label "${name}" is one of mcpscope's own labels.`);
+      checkLabelName('the static label', name, reserved);
       if (typeof value !== 'string')
         throw new TypeError(`metrics(): the static label "${name}" must be a string.`);
     }
@@ -21,15 +24,27 @@ export class LabelPolicy {
     this.dropped = dropped;
   }
 
-  /** The label names of a metric: its own labels minus the dropped ones, then the static labels. */
-  names(own: readonly string[]): string[] {
-    return [...own.filter((name) => !this.dropped.has(name)), ...Object.keys(this.staticLabels)];
-  }
-
-  /** The label values of one series (called once per series, never per request). */
-  labels(own: Labels): Labels {
-    const labels: Labels = {};
-    for (const [name, value] of Object.entries(own)) if (!this.dropped.has(name)) labels[name] = value;
-    return Object.assign(labels, this.staticLabels);
+  /**
+   * A family's labels: its own (minus the dropped ones, unless `keepAll`: a family whose only label is
+   * its subject), then the custom ones, then the static ones.
+   */
+  family(dimensions: readonly Dimension[], customNames: readonly string[], keepAll = false): FamilyLabels {
+    const kept = keepAll
+      ? dimensions
+      : dimensions.filter((dimension) => !this.dropped.has(labelOf(dimension)));
+    const own = kept.map(labelOf);
+    const { staticLabels } = this;
+    return {
+      names: [...own, ...customNames, ...Object.keys(staticLabels)],
+      labels(values) {
+        const labels: Labels = {};
+        for (let index = 0; index < kept.length; index++)
+          labels[own[index]!] = values.own[kept[index]!] ?? '';
+        for (let index = 0; index < customNames.length; index++) {
+          labels[customNames[index]!] = values.custom[index] ?? '';
+        }
+        return Object.assign(labels, staticLabels);
+      },
+    };
   }
 }

@@ -66,37 +66,95 @@ function expectWorkload(samples: readonly Sample[], sdk: SdkVersion, networkTran
   const call = (tool: string, labels: Record<string, string> = {}) =>
     count({ mcp_method_name: 'tools/call', gen_ai_tool_name: tool, ...labels });
 
-  expect(count({ mcp_method_name: 'initialize', outcome: 'ok', error_type: '' })).toBe(1);
-  expect(call('echo', { outcome: 'ok', error_type: '', tool_error_reason: '' })).toBe(3);
-  expect(call('add', { outcome: 'ok' })).toBe(1);
+  expect(count({ mcp_method_name: 'initialize', mcp_request_outcome: 'ok', error_type: '' })).toBe(1);
+  // Conventions' labels next to mcpscope's own: each is a function of the others (no new series).
+  const echo = select(samples, DURATION, { gen_ai_tool_name: 'echo' });
+  expect(echo.map((sample) => sample.labels)).toEqual([
+    {
+      mcp_method_name: 'tools/call',
+      gen_ai_tool_name: 'echo',
+      gen_ai_prompt_name: '',
+      gen_ai_operation_name: 'execute_tool',
+      error_type: '',
+      rpc_response_status_code: '',
+      mcp_error_side: '',
+      mcp_request_outcome: 'ok',
+      mcp_tool_error_reason: '',
+      mcp_protocol_version: echo[0]!.labels.mcp_protocol_version,
+      network_transport: networkTransport,
+      network_protocol_name: networkTransport === 'tcp' ? 'http' : '',
+    },
+  ]);
+  expect(call('echo', { mcp_request_outcome: 'ok', error_type: '', mcp_tool_error_reason: '' })).toBe(3);
+  expect(call('add', { mcp_request_outcome: 'ok' })).toBe(1);
   expect(
     call('soft_fail', {
-      outcome: 'tool_error',
+      mcp_request_outcome: 'tool_error',
       error_type: 'tool_error',
-      tool_error_reason: 'handler_returned_error',
+      rpc_response_status_code: '',
+      mcp_error_side: 'tool',
+      mcp_tool_error_reason: 'handler_returned_error',
     }),
   ).toBe(2);
   expect(
-    call('fail', { outcome: 'tool_error', error_type: 'tool_error', tool_error_reason: 'handler_threw' }),
+    call('fail', {
+      mcp_request_outcome: 'tool_error',
+      error_type: 'tool_error',
+      mcp_error_side: 'server',
+      mcp_tool_error_reason: 'handler_threw',
+    }),
   ).toBe(1);
-  expect(call('add', { outcome: 'tool_error', tool_error_reason: 'invalid_arguments' })).toBe(2);
+  expect(
+    call('add', {
+      mcp_request_outcome: 'tool_error',
+      mcp_error_side: 'client',
+      mcp_tool_error_reason: 'invalid_arguments',
+    }),
+  ).toBe(2);
   // Unknown tools fold into one value; SDK 1.x answers them with isError, SDK 2.x with -32602.
   const unknownTool =
     sdk === 'v1'
-      ? { outcome: 'tool_error', error_type: 'tool_error' }
-      : { outcome: 'error', error_type: '-32602' };
-  expect(call('_OTHER', { ...unknownTool, tool_error_reason: 'unknown_tool' })).toBe(2);
-  expect(call('ping_client', { outcome: 'ok' })).toBe(1);
-  expect(call('slow', { outcome: 'cancelled', error_type: '' })).toBe(1);
+      ? { mcp_request_outcome: 'tool_error', error_type: 'tool_error', rpc_response_status_code: '' }
+      : { mcp_request_outcome: 'error', error_type: '-32602', rpc_response_status_code: '-32602' };
+  expect(
+    call('_OTHER', { ...unknownTool, mcp_error_side: 'client', mcp_tool_error_reason: 'unknown_tool' }),
+  ).toBe(2);
+  expect(call('ping_client', { mcp_request_outcome: 'ok' })).toBe(1);
+  expect(call('slow', { mcp_request_outcome: 'cancelled', error_type: '' })).toBe(1);
   expect(count({ mcp_method_name: 'tools/call' })).toBe(13);
 
   const prompt = (name: string, labels: Record<string, string>) =>
     count({ mcp_method_name: 'prompts/get', gen_ai_prompt_name: name, gen_ai_tool_name: '', ...labels });
-  expect(prompt('greet', { outcome: 'ok' })).toBe(1);
-  expect(prompt('broken', { outcome: 'error', error_type: '-32603' })).toBe(1);
-  expect(prompt('_OTHER', { outcome: 'error', error_type: '-32602' })).toBe(1);
-  expect(count({ mcp_method_name: 'resources/read', outcome: 'ok', gen_ai_tool_name: '' })).toBe(1);
-  expect(count({ mcp_method_name: '_OTHER', outcome: 'error', error_type: '-32601' })).toBe(1);
+  expect(prompt('greet', { mcp_request_outcome: 'ok' })).toBe(1);
+  expect(
+    prompt('broken', {
+      mcp_request_outcome: 'error',
+      error_type: '-32603',
+      rpc_response_status_code: '-32603',
+      mcp_error_side: 'server',
+      gen_ai_operation_name: '',
+    }),
+  ).toBe(1);
+  expect(
+    prompt('_OTHER', {
+      mcp_request_outcome: 'error',
+      error_type: '-32602',
+      rpc_response_status_code: '-32602',
+      mcp_error_side: 'client',
+    }),
+  ).toBe(1);
+  expect(count({ mcp_method_name: 'resources/read', mcp_request_outcome: 'ok', gen_ai_tool_name: '' })).toBe(
+    1,
+  );
+  expect(
+    count({
+      mcp_method_name: '_OTHER',
+      mcp_request_outcome: 'error',
+      error_type: '-32601',
+      rpc_response_status_code: '-32601',
+      mcp_error_side: 'client',
+    }),
+  ).toBe(1);
   // Nothing else was recorded, and every series carries the session's transport.
   expect(count({})).toBe(19);
   expect(count({ network_transport: networkTransport })).toBe(19);
@@ -112,7 +170,10 @@ function expectWorkload(samples: readonly Sample[], sdk: SdkVersion, networkTran
   expect(inFlight.every((sample) => sample.value === 0)).toBe(true);
 
   const notifications = (method: string, direction: string) =>
-    total(samples, 'mcp_server_notifications_total', { mcp_method_name: method, direction });
+    total(samples, 'mcp_server_notifications_total', {
+      mcp_method_name: method,
+      mcp_notification_direction: direction,
+    });
   expect(notifications('notifications/initialized', 'inbound')).toBe(1);
   expect(notifications('notifications/cancelled', 'inbound')).toBe(1);
   expect(notifications('notifications/message', 'outbound')).toBe(1);
@@ -120,8 +181,9 @@ function expectWorkload(samples: readonly Sample[], sdk: SdkVersion, networkTran
   expect(
     total(samples, 'mcp_client_operation_duration_seconds_count', {
       mcp_method_name: 'ping',
-      outcome: 'ok',
+      mcp_request_outcome: 'ok',
       error_type: '',
+      mcp_error_side: '',
       network_transport: networkTransport,
     }),
   ).toBe(1);
@@ -183,7 +245,11 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       expect(total(samples, 'mcp_server_session_duration_seconds_count')).toBe(1);
     });
     const [session] = select(await scrape(), 'mcp_server_session_duration_seconds_count');
-    expect(Object.keys(session!.labels)).toEqual(['mcp_protocol_version']);
+    expect(Object.keys(session!.labels)).toEqual([
+      'mcp_protocol_version',
+      'network_transport',
+      'network_protocol_name',
+    ]);
     expect(session!.labels.mcp_protocol_version).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
@@ -225,9 +291,9 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       {
         name: 'mcp_server_refused_requests_total',
         labels: {
-          plugin: 'test-limiter',
-          reason: 'rate_limited',
-          scope: 'tool',
+          mcp_refusal_plugin: 'test-limiter',
+          mcp_refusal_reason: 'rate_limited',
+          mcp_refusal_scope: 'tool',
           mcp_method_name: 'tools/call',
           gen_ai_tool_name: 'add',
         },
@@ -235,9 +301,14 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       },
     ]);
     expect(
-      total(samples, DURATION, { gen_ai_tool_name: 'add', outcome: 'error', error_type: '-32000' }),
+      total(samples, DURATION, {
+        gen_ai_tool_name: 'add',
+        mcp_request_outcome: 'error',
+        error_type: '-32000',
+        mcp_error_side: 'server',
+      }),
     ).toBe(3);
-    expect(total(samples, DURATION, { gen_ai_tool_name: 'echo', outcome: 'ok' })).toBe(1);
+    expect(total(samples, DURATION, { gen_ai_tool_name: 'echo', mcp_request_outcome: 'ok' })).toBe(1);
   });
 
   it('records payload sizes only when asked, as the JSON size of params and results', async () => {

@@ -1,15 +1,19 @@
-import type { RouteHandler } from '@mcpscope/core';
+import { type McpscopePlugin, type RouteHandler, reportDiagnostic } from '@mcpscope/core';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { isClusterWorker, shareWithPrimary } from './cluster.js';
-import { activeSpanExemplars } from './exemplars.js';
+import { CustomLabelSet } from './custom-labels.js';
+import { METRICS_DIAGNOSTIC_CODES } from './diagnostic-codes.js';
+import { OWN_LABELS } from './dimensions.js';
+import { exemplarPolicy } from './exemplars.js';
 import { type ExpositionFormat, metricsRoute, renderRegistry } from './exposition.js';
-import { createFamilies } from './families.js';
-import { recordingHooks } from './hooks.js';
 import type { AnyRegistry } from './instruments.js';
 import { LabelPolicy } from './label-policy.js';
-import { DEFAULT_DURATION_BUCKETS, LABEL_NAMES } from './names.js';
+import { DEFAULT_DURATION_BUCKETS } from './names.js';
 import { checkBuckets, checkDropLabels } from './option-checks.js';
-import type { MetricsOptions, MetricsPlugin } from './types.js';
+import { hookFailureReporter } from './plugin-diagnostics.js';
+import { prometheusBackend } from './prometheus-backend.js';
+import type { MetricsOptions, MetricsPlugin } from './prometheus-types.js';
+import { recordingHooks } from './recorder.js';
 
 /**
  * Prometheus metrics for every MCP request, on prom-client: `server.use(metrics())`. One instance may
@@ -23,6 +27,8 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
     sessionBuckets = DEFAULT_DURATION_BUCKETS,
     staticLabels = {},
     dropLabels = [],
+    customLabels = {},
+    ignore,
     defaultMetrics = false,
     exemplars = true,
     getExemplarLabels,
@@ -34,16 +40,31 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
 
   checkBuckets('buckets', buckets);
   checkBuckets('sessionBuckets', sessionBuckets);
-  const reserved = new Set<string>(Object.values(LABEL_NAMES));
-  const policy = new LabelPolicy(staticLabels, checkDropLabels(dropLabels), reserved);
-  const exemplarSource = exemplars ? (getExemplarLabels ?? activeSpanExemplars()) : undefined;
-  const families = createFamilies(registry, {
+  let plugin: McpscopePlugin | undefined;
+  const failed = hookFailureReporter(() => plugin!);
+  const custom = new CustomLabelSet(customLabels, OWN_LABELS, failed);
+  const policy = new LabelPolicy(
+    staticLabels,
+    checkDropLabels(dropLabels),
+    new Set([...OWN_LABELS, ...custom.names]),
+  );
+  const backend = prometheusBackend({
+    registry: registry as AnyRegistry,
     prefix,
     policy,
+    customNames: custom.names,
     buckets,
     sessionBuckets,
-    exemplars: exemplarSource !== undefined,
     payloadSizes,
+    exemplars: exemplars
+      ? exemplarPolicy(getExemplarLabels, failed, () =>
+          reportDiagnostic(plugin!, {
+            code: METRICS_DIAGNOSTIC_CODES.exemplarTooLong,
+            message:
+              'getExemplarLabels returned labels longer than the 128 characters OpenMetrics allows; those requests get no exemplar',
+          }),
+        )
+      : undefined,
   });
 
   if (defaultMetrics !== false) {
@@ -66,19 +87,27 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
 
   const routes: Record<string, RouteHandler> = {};
   if (cluster && isClusterWorker()) {
-    shareWithPrimary(registry);
+    shareWithPrimary(registry as AnyRegistry);
   } else {
     const render = async (format: ExpositionFormat) => ({
-      body: await renderRegistry(registry, format),
+      body: await renderRegistry(registry as AnyRegistry, format),
       format,
     });
     routes[path] = metricsRoute({ render, bearerToken });
   }
 
-  return {
+  const created: MetricsPlugin = {
     name: 'metrics',
     registry: registry as MetricsPlugin['registry'],
     routes,
-    ...recordingHooks({ families, policy, exemplarSource }),
+    ...recordingHooks({
+      backend,
+      custom: custom.names.length === 0 ? undefined : custom,
+      ignore,
+      failed,
+      payloadSizes,
+    }),
   };
+  plugin = created;
+  return created;
 }

@@ -1,7 +1,9 @@
 /**
- * Metric and label names: the OpenTelemetry MCP semantic conventions in Prometheus form
- * (`mcp.server.operation.duration` becomes `mcp_server_operation_duration_seconds`).
+ * Metric names of both backends: the OpenTelemetry instrument names, and their Prometheus form as
+ * OpenTelemetry's Prometheus exporters write it (`mcp.server.operation.duration` with unit `s` becomes
+ * `mcp_server_operation_duration_seconds`; a counter gains `_total`).
  */
+import { OTHER_VALUE } from '@mcpscope/core';
 
 /** The conventions' bucket advice for every MCP duration histogram, in seconds. */
 export const DEFAULT_DURATION_BUCKETS: readonly number[] = [
@@ -13,88 +15,84 @@ export const DEFAULT_SIZE_BUCKETS: readonly number[] = [
   64, 256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304,
 ];
 
-/** The value every unbounded or unknown client-supplied label value folds into (OpenTelemetry's word). */
-export const OTHER = '_OTHER';
+/** The value every unbounded or unknown label value folds into (OpenTelemetry's word, from core). */
+export const OTHER = OTHER_VALUE;
 
-export const METRIC_NAMES = {
-  operationDuration: 'mcp_server_operation_duration_seconds',
-  sessionDuration: 'mcp_server_session_duration_seconds',
-  activeSessions: 'mcp_server_active_sessions',
-  activeRequests: 'mcp_server_active_requests',
-  notifications: 'mcp_server_notifications_total',
-  refusedRequests: 'mcp_server_refused_requests_total',
-  clientOperationDuration: 'mcp_client_operation_duration_seconds',
-  requestSize: 'mcp_server_request_size_bytes',
-  responseSize: 'mcp_server_response_size_bytes',
+/** The metric families, each with its OpenTelemetry instrument and its Prometheus name. */
+export const FAMILIES = {
+  operationDuration: {
+    instrument: 'mcp.server.operation.duration',
+    prometheus: 'mcp_server_operation_duration_seconds',
+    unit: 's',
+    description: 'Duration of MCP requests handled here, from receipt until the response was sent.',
+  },
+  sessionDuration: {
+    instrument: 'mcp.server.session.duration',
+    prometheus: 'mcp_server_session_duration_seconds',
+    unit: 's',
+    description: 'Duration of MCP sessions, from connection until it closed.',
+  },
+  clientOperationDuration: {
+    instrument: 'mcp.client.operation.duration',
+    prometheus: 'mcp_client_operation_duration_seconds',
+    unit: 's',
+    description:
+      "Duration of MCP requests sent from here (a client's calls; a server's sampling, elicitation, roots), until answered.",
+  },
+  activeSessions: {
+    instrument: 'mcp.server.active_sessions',
+    prometheus: 'mcp_server_active_sessions',
+    unit: '',
+    description: 'MCP sessions open right now (initialized connections).',
+  },
+  activeRequests: {
+    instrument: 'mcp.server.active_requests',
+    prometheus: 'mcp_server_active_requests',
+    unit: '',
+    description: 'MCP requests being handled right now.',
+  },
+  notifications: {
+    instrument: 'mcp.server.notifications',
+    prometheus: 'mcp_server_notifications_total',
+    unit: '',
+    description: 'MCP notifications by method and direction (inbound: from the peer; outbound: to the peer).',
+  },
+  refusedRequests: {
+    instrument: 'mcp.server.refused_requests',
+    prometheus: 'mcp_server_refused_requests_total',
+    unit: '',
+    description:
+      'MCP requests a plugin answered itself instead of dispatching them (health drain, load shedding, rate limits).',
+  },
+  transportErrors: {
+    instrument: 'mcp.server.transport_errors',
+    prometheus: 'mcp_server_transport_errors_total',
+    unit: '',
+    description:
+      'Errors the transport reported (malformed input, broken streams), by whose business they are.',
+  },
+  requestSize: {
+    instrument: 'mcp.server.request.size',
+    prometheus: 'mcp_server_request_size_bytes',
+    unit: 'By',
+    description: 'Size of MCP request params, serialized as JSON, in bytes.',
+  },
+  responseSize: {
+    instrument: 'mcp.server.response.size',
+    prometheus: 'mcp_server_response_size_bytes',
+    unit: 'By',
+    description: 'Size of MCP results and errors, serialized as JSON, in bytes.',
+  },
 } as const;
 
-export const LABEL_NAMES = {
-  method: 'mcp_method_name',
-  tool: 'gen_ai_tool_name',
-  prompt: 'gen_ai_prompt_name',
-  errorType: 'error_type',
-  toolErrorReason: 'tool_error_reason',
-  outcome: 'outcome',
-  networkTransport: 'network_transport',
-  protocolVersion: 'mcp_protocol_version',
-  direction: 'direction',
-  plugin: 'plugin',
-  reason: 'reason',
-  scope: 'scope',
-} as const;
+export type FamilyName = keyof typeof FAMILIES;
 
-/** Labels a user may drop (`dropLabels`); the method name and the refusal labels always stay. */
-export const DROPPABLE_LABELS: readonly string[] = [
-  LABEL_NAMES.tool,
-  LABEL_NAMES.prompt,
-  LABEL_NAMES.errorType,
-  LABEL_NAMES.toolErrorReason,
-  LABEL_NAMES.outcome,
-  LABEL_NAMES.networkTransport,
-  LABEL_NAMES.protocolVersion,
-];
+/** The Prometheus names, for dashboards and tests. */
+export const METRIC_NAMES = Object.fromEntries(
+  Object.entries(FAMILIES).map(([family, { prometheus }]) => [family, prometheus]),
+) as { readonly [Family in FamilyName]: (typeof FAMILIES)[Family]['prometheus'] };
 
-/**
- * MCP methods (requests and notifications, both directions) up to the 2026-07-28 revision. Method
- * names come from clients, so any other name is recorded as `_OTHER`.
- */
-export const KNOWN_METHODS: ReadonlySet<string> = new Set([
-  'initialize',
-  'ping',
-  'server/discover',
-  'tools/list',
-  'tools/call',
-  'prompts/list',
-  'prompts/get',
-  'resources/list',
-  'resources/templates/list',
-  'resources/read',
-  'resources/subscribe',
-  'resources/unsubscribe',
-  'subscriptions/listen',
-  'logging/setLevel',
-  'completion/complete',
-  'tasks/get',
-  'tasks/list',
-  'tasks/result',
-  'tasks/cancel',
-  'sampling/createMessage',
-  'elicitation/create',
-  'roots/list',
-  'notifications/initialized',
-  'notifications/cancelled',
-  'notifications/progress',
-  'notifications/message',
-  'notifications/resources/updated',
-  'notifications/resources/list_changed',
-  'notifications/tools/list_changed',
-  'notifications/prompts/list_changed',
-  'notifications/roots/list_changed',
-  'notifications/subscriptions/acknowledged',
-  'notifications/tasks/status',
-  'notifications/elicitation/complete',
-]);
-
-export function methodLabel(method: string): string {
-  return KNOWN_METHODS.has(method) ? method : OTHER;
-}
+/** The OpenTelemetry instrument names, for views and tests. */
+export const INSTRUMENT_NAMES = Object.fromEntries(
+  Object.entries(FAMILIES).map(([family, { instrument }]) => [family, instrument]),
+) as { readonly [Family in FamilyName]: (typeof FAMILIES)[Family]['instrument'] };

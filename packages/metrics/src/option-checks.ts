@@ -1,4 +1,4 @@
-import { DROPPABLE_LABELS } from './names.js';
+import { DIMENSIONS, type Dimension, FAMILY_DIMENSIONS, labelOf } from './dimensions.js';
 
 export function checkBuckets(option: string, buckets: readonly number[]): void {
   const ascending = buckets.every(
@@ -8,6 +8,20 @@ export function checkBuckets(option: string, buckets: readonly number[]): void {
     throw new TypeError(`metrics(): \`${option}\` must be finite numbers in ascending order.`);
   }
 }
+
+/** Labels a user may drop: all but the method name and the labels that name a family's own subject. */
+const KEPT: ReadonlySet<Dimension> = new Set([
+  'method',
+  'refusalPlugin',
+  'refusalReason',
+  'refusalScope',
+  'notificationDirection',
+]);
+export const DROPPABLE_LABELS: readonly string[] = [
+  ...new Set(Object.values(FAMILY_DIMENSIONS).flat() as Dimension[]),
+]
+  .filter((dimension) => dimension in DIMENSIONS && !KEPT.has(dimension))
+  .map(labelOf);
 
 export function checkDropLabels(dropLabels: readonly string[]): ReadonlySet<string> {
   for (const name of dropLabels) {

@@ -58,24 +58,30 @@ describe('options', () => {
 
   it('dropped labels disappear and their series merge', async () => {
     const samples = await workload({
-      dropLabels: ['gen_ai_tool_name', 'tool_error_reason', 'mcp_protocol_version', 'network_transport'],
+      dropLabels: [
+        'gen_ai_tool_name',
+        'gen_ai_prompt_name',
+        'gen_ai_operation_name',
+        'rpc_response_status_code',
+        'mcp_error_side',
+        'mcp_tool_error_reason',
+        'mcp_protocol_version',
+        'network_transport',
+        'network_protocol_name',
+      ],
     });
     const calls = select(samples, 'mcp_server_operation_duration_seconds_count', {
       mcp_method_name: 'tools/call',
     });
     expect(calls.map((sample) => [sample.labels, sample.value])).toEqual([
-      [{ mcp_method_name: 'tools/call', gen_ai_prompt_name: '', error_type: '', outcome: 'ok' }, 1],
-      [
-        {
-          mcp_method_name: 'tools/call',
-          gen_ai_prompt_name: '',
-          error_type: 'tool_error',
-          outcome: 'tool_error',
-        },
-        2,
-      ],
+      [{ mcp_method_name: 'tools/call', error_type: '', mcp_request_outcome: 'ok' }, 1],
+      [{ mcp_method_name: 'tools/call', error_type: 'tool_error', mcp_request_outcome: 'tool_error' }, 2],
     ]);
     expect(select(samples, 'mcp_server_session_duration_seconds_count')[0]!.labels).toEqual({});
+    // A family whose only label is its subject keeps it.
+    expect(
+      select(samples, 'mcp_server_transport_errors_total').map((sample) => sample.labels.mcp_error_side),
+    ).toEqual(['client', 'server']);
   });
 
   it('default metrics are opt-in, prefixed, labelled, and collected once per registry', async () => {
@@ -102,7 +108,9 @@ describe('options', () => {
     expect(() => metrics({ registry: new Registry(), dropLabels: ['gen_ai_tool'] })).toThrow(/cannot drop/);
     expect(() => metrics({ registry: new Registry(), buckets: [1, 0.5] })).toThrow(/ascending/);
     expect(() => metrics({ registry: new Registry(), buckets: [] })).toThrow(/ascending/);
-    expect(() => metrics({ registry: new Registry(), staticLabels: { outcome: 'x' } })).toThrow(/own labels/);
+    expect(() => metrics({ registry: new Registry(), staticLabels: { mcp_request_outcome: 'x' } })).toThrow(
+      /own labels/,
+    );
     expect(() => metrics({ registry: new Registry(), staticLabels: { 'bad-name': 'x' } })).toThrow(
       /not a valid/,
     );
@@ -130,16 +138,20 @@ describe('options', () => {
     const labelNames = new Set(samples.flatMap((sample) => Object.keys(sample.labels)));
     expect([...labelNames].sort()).toEqual(
       [
-        'direction',
         'error_type',
+        'gen_ai_operation_name',
         'gen_ai_prompt_name',
         'gen_ai_tool_name',
         'le',
+        'mcp_error_side',
         'mcp_method_name',
+        'mcp_notification_direction',
         'mcp_protocol_version',
+        'mcp_request_outcome',
+        'mcp_tool_error_reason',
+        'network_protocol_name',
         'network_transport',
-        'outcome',
-        'tool_error_reason',
+        'rpc_response_status_code',
       ].sort(),
     );
     expect(total(samples, 'mcp_server_operation_duration_seconds_count')).toBe(5);

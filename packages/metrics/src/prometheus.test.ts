@@ -10,7 +10,7 @@ import {
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../test/eventually.js';
-import { spanPlugin, startTracing } from '../test/tracing.js';
+import { startTracing } from '../test/tracing.js';
 import { metrics } from './index.js';
 
 const tracing = startTracing();
@@ -26,11 +26,11 @@ const byTool = (samples: { metric: Record<string, string>; value: number }[]) =>
 describe.skipIf(SKIP_PROMETHEUS).each(SDK_VERSIONS)('a real Prometheus (SDK %s)', (sdk) => {
   it('scrapes an observed HTTP server (OpenMetrics, bearer token) and answers PromQL and exemplar queries', async () => {
     const plugin = metrics({ registry: new Registry(), bearerToken: 'scrape-token' });
-    const spans = spanPlugin(tracing.tracer);
+    tracing.reset();
     const http = await startHttpServer({
       sdk,
       mode: 'stateful',
-      createServer: () => observe(createExampleServer({ sdk })).use(spans, plugin),
+      createServer: () => observe(createExampleServer({ sdk })).use(tracing.plugin(), plugin),
       routes: nodeHandler([plugin]),
     });
     cleanups.push(() => http.close());
@@ -75,10 +75,10 @@ describe.skipIf(SKIP_PROMETHEUS).each(SDK_VERSIONS)('a real Prometheus (SDK %s)'
     }, 20_000);
 
     const reasons = await prometheus.query(
-      'sum by (tool_error_reason) (mcp_server_operation_duration_seconds_count{outcome="tool_error"})',
+      'sum by (mcp_tool_error_reason) (mcp_server_operation_duration_seconds_count{mcp_request_outcome="tool_error"})',
     );
     expect(
-      Object.fromEntries(reasons.map((sample) => [sample.metric.tool_error_reason, sample.value])),
+      Object.fromEntries(reasons.map((sample) => [sample.metric.mcp_tool_error_reason, sample.value])),
     ).toEqual({
       invalid_arguments: 1,
       handler_returned_error: 1,
@@ -88,8 +88,8 @@ describe.skipIf(SKIP_PROMETHEUS).each(SDK_VERSIONS)('a real Prometheus (SDK %s)'
     const sessions = await prometheus.query('mcp_server_active_sessions');
     expect(sessions.map((sample) => sample.value)).toEqual([1]);
 
-    // Prometheus negotiated OpenMetrics and stored the exemplars: trace ids of this test's spans.
-    const traceIds = new Set([...spans.spans.values()].map((span) => span.spanContext().traceId));
+    // Prometheus negotiated OpenMetrics and stored the exemplars: trace ids of the tracing plugin's spans.
+    const traceIds = new Set(tracing.serverSpans().map((span) => span.spanContext().traceId));
     await eventually(async () => {
       const exemplars = await prometheus.exemplars(
         'mcp_server_operation_duration_seconds_bucket{mcp_method_name="tools/call"}',

@@ -24,7 +24,11 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
           mcp_method_name: 'tools/call',
         });
         expect(
-          calls.map((sample) => [sample.labels.gen_ai_tool_name, sample.labels.outcome, sample.value]),
+          calls.map((sample) => [
+            sample.labels.gen_ai_tool_name,
+            sample.labels.mcp_request_outcome,
+            sample.value,
+          ]),
         ).toEqual([
           ['echo', 'ok', 1],
           ['soft_fail', 'tool_error', 1],

@@ -1,41 +1,38 @@
 /**
- * A real OpenTelemetry SDK for exemplar tests: the async-hooks context manager, a tracer whose spans
- * are always sampled, and a plugin that runs dispatch inside a span the way @mcpscope/tracing does.
+ * A real OpenTelemetry tracing SDK (async-hooks context manager, a tracer provider whose spans are all
+ * sampled, an in-memory exporter) and the real @mcpscope/tracing plugin, for the exemplar tests: the
+ * exemplar must be the SERVER span the tracing plugin recorded.
  */
-import type { McpscopePlugin, RequestFacts } from '@mcpscope/core';
-import { context, type Span, trace } from '@opentelemetry/api';
+import { tracing } from '@mcpscope/tracing';
+import { context, SpanKind } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 
-export function startTracing(): { tracer: ReturnType<BasicTracerProvider['getTracer']>; stop(): void } {
+export interface RealTracing {
+  /** A fresh `tracing()` plugin recording into this SDK. */
+  plugin(): ReturnType<typeof tracing>;
+  /** The SERVER spans ended since the last `reset()`. */
+  serverSpans(): ReadableSpan[];
+  reset(): void;
+  stop(): void;
+}
+
+export function startTracing(): RealTracing {
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
-  const provider = new BasicTracerProvider();
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   return {
-    tracer: provider.getTracer('metrics-test'),
+    plugin: () => tracing({ tracerProvider: provider }),
+    serverSpans: () => exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.SERVER),
+    reset: () => exporter.reset(),
     stop() {
       context.disable();
-    },
-  };
-}
-
-export interface SpanPlugin extends McpscopePlugin {
-  /** The span of each request, by request. */
-  readonly spans: Map<RequestFacts, Span>;
-}
-
-export function spanPlugin(tracer: ReturnType<BasicTracerProvider['getTracer']>): SpanPlugin {
-  const spans = new Map<RequestFacts, Span>();
-  return {
-    name: 'test-spans',
-    spans,
-    aroundRequest(request, dispatch) {
-      const span = tracer.startSpan(`${request.method} ${request.target ?? ''}`.trim());
-      spans.set(request, span);
-      context.with(trace.setSpan(context.active(), span), dispatch);
-    },
-    onRequestEnd(request) {
-      spans.get(request)?.end();
     },
   };
 }
