@@ -88,3 +88,21 @@ describe('the diagnostics channel', () => {
     ]);
   });
 });
+
+describe('receivers of endpoints that come and go', () => {
+  it('forgets the receivers of closed endpoints, and sends each diagnostic to each distinct receiver once', async () => {
+    const plugin: McpscopePlugin = { name: 'shared' };
+    const got: string[] = [];
+    const servers = Array.from({ length: 5 }, (_, index) =>
+      observe(createExampleServer({ sdk: 'v1' }), { onDiagnostic: () => got.push(`session ${index}`) }).use(
+        plugin,
+      ),
+    );
+    const shared = (d: Diagnostic) => got.push(`shared ${d.code}`);
+    observe(createExampleServer({ sdk: 'v1' }), { onDiagnostic: shared }).use(plugin);
+    observe(createExampleServer({ sdk: 'v1' }), { onDiagnostic: shared }).use(plugin);
+    for (const server of servers.slice(0, 4)) await server.close();
+    reportDiagnostic(plugin, { code: 'MCPSCOPE_TEST_ROUTED', message: 'x' });
+    expect(got.sort()).toEqual(['session 4', 'shared MCPSCOPE_TEST_ROUTED']);
+  });
+});

@@ -3,7 +3,7 @@
  * stderr themselves. Each plugin instance reports a code once (until it clears it); the receivers of the
  * endpoints it is attached to get it, or, before it is attached anywhere, one line on stderr.
  */
-import { shared } from './shared-state.js';
+import { type ReceiverEntry, shared } from './shared-state.js';
 import type { Diagnostic, DiagnosticReceiver, McpscopePlugin } from './types.js';
 
 /** Codes core itself reports. */
@@ -33,14 +33,40 @@ export function writeDiagnosticToStderr(diagnostic: Diagnostic): void {
   );
 }
 
-/** Routes a plugin's diagnostics to the receiver of an endpoint it is attached to. */
-export function addDiagnosticReceiver(plugin: McpscopePlugin, receiver: DiagnosticReceiver): void {
-  let receivers = shared.receivers.get(plugin);
-  if (receivers === undefined) {
-    receivers = new Set();
-    shared.receivers.set(plugin, receivers);
+function liveEntries(plugin: McpscopePlugin): ReceiverEntry[] {
+  const entries = shared.receivers.get(plugin);
+  if (entries === undefined) return [];
+  const live = entries.filter((entry) => {
+    const endpoint = entry.endpoint.deref();
+    return endpoint !== undefined && !endpoint.closed;
+  });
+  if (live.length !== entries.length) shared.receivers.set(plugin, live);
+  return live;
+}
+
+/**
+ * Routes a plugin's diagnostics to the receiver of an endpoint it is attached to, while that endpoint is
+ * open and reachable (servers built per session come and go: nothing here keeps them alive).
+ */
+export function addDiagnosticReceiver(
+  plugin: McpscopePlugin,
+  endpoint: { readonly closed: boolean },
+  receiver: DiagnosticReceiver,
+): void {
+  const entries = liveEntries(plugin);
+  entries.push({ endpoint: new WeakRef(endpoint), receiver });
+  shared.receivers.set(plugin, entries);
+}
+
+/** The distinct receivers of the plugin's open endpoints, newest first; stderr when there are none. */
+function receiversOf(plugin: McpscopePlugin): DiagnosticReceiver[] {
+  const distinct: DiagnosticReceiver[] = [];
+  const entries = liveEntries(plugin);
+  for (let index = entries.length - 1; index >= 0; index--) {
+    const { receiver } = entries[index]!;
+    if (!distinct.includes(receiver)) distinct.push(receiver);
   }
-  receivers.add(receiver);
+  return distinct.length === 0 ? [writeDiagnosticToStderr] : distinct;
 }
 
 function deliver(receivers: Iterable<DiagnosticReceiver>, diagnostic: Diagnostic): void {
@@ -76,8 +102,7 @@ export function reportDiagnostic(
     deliver([receiver], full);
     return;
   }
-  const receivers = shared.receivers.get(plugin);
-  deliver(receivers === undefined || receivers.size === 0 ? [writeDiagnosticToStderr] : receivers, full);
+  deliver(receiversOf(plugin), full);
 }
 
 /** Lets a code be reported again (e.g. a store that recovered and may fail again later). */

@@ -40,7 +40,7 @@ import type {
   ObserveOptions,
 } from './types.js';
 
-const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 const MAX_LISTED_NAMES = 10_000;
 
 export class EndpointState implements EndpointInternals, HandlerRecordLookup<RequestRecord> {
@@ -226,7 +226,7 @@ export class EndpointState implements EndpointInternals, HandlerRecordLookup<Req
     for (const carrier of this.carriers) registerCarrier(carrier);
     if (added.some((plugin) => plugin.requestContext === true)) this.contextual = true;
     for (const plugin of added) {
-      addDiagnosticReceiver(plugin, this.receiver ?? writeDiagnosticToStderr);
+      addDiagnosticReceiver(plugin, this, this.receiver ?? writeDiagnosticToStderr);
       this.introduce(plugin);
     }
   }
@@ -326,7 +326,7 @@ export class EndpointState implements EndpointInternals, HandlerRecordLookup<Req
 }
 
 /** Closes (flushes) one plugin within a time limit; concurrent closes of one plugin share one run. */
-function closePlugin(
+export function closePlugin(
   plugin: McpscopePlugin,
   timeoutMs: number,
   receiver: DiagnosticReceiver | undefined,

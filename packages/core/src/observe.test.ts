@@ -364,3 +364,15 @@ describe('SDK v2: the modern (2026-07-28) era', () => {
     await http.close();
   });
 });
+
+describe('flushPlugins', () => {
+  it('flushes plugins given as an array, without any server, each once and within the time limit', async () => {
+    const flushed: string[] = [];
+    const quick: McpscopePlugin = { name: 'quick', close: () => void flushed.push('quick') };
+    const hanging: McpscopePlugin = { name: 'hanging', close: () => new Promise<void>(() => undefined) };
+    const started = performance.now();
+    await flushPlugins([quick, hanging, { name: 'no-close' }], 100);
+    expect(flushed).toEqual(['quick']);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -1,5 +1,5 @@
 import { CORE_DIAGNOSTIC_CODES, CORE_PLUGIN, reportDiagnostic } from './diagnostics.js';
-import { EndpointState } from './endpoint-state.js';
+import { closePlugin, DEFAULT_CLOSE_TIMEOUT_MS, EndpointState } from './endpoint-state.js';
 import { endpointShapeOf } from './sdk-shape.js';
 import { shared } from './shared-state.js';
 import { type ListenAddress, startSideListener } from './side-listener.js';
@@ -51,11 +51,23 @@ export function endpointFacts(endpoint: object): EndpointFacts | undefined {
 }
 
 /**
- * Flushes every plugin attached to an observed endpoint (each within `closeTimeoutMs`), whether or not
- * `close()` would: for servers observed with `closePlugins: false`, and for graceful shutdown.
+ * Flushes every plugin attached to an observed endpoint (each within its `closeTimeoutMs`), whether or
+ * not `close()` would: for servers observed with `closePlugins: false`, and for graceful shutdown. Given
+ * plugins instead of an endpoint, flushes them (each within `timeoutMs`) without any server at hand.
  */
-export function flushPlugins(endpoint: object): Promise<void> {
-  const state = shared.endpoints.get(endpoint);
+export function flushPlugins(
+  source: object | readonly McpscopePlugin[],
+  timeoutMs: number = DEFAULT_CLOSE_TIMEOUT_MS,
+): Promise<void> {
+  if (Array.isArray(source)) {
+    const plugins = source as readonly McpscopePlugin[];
+    return Promise.all(
+      plugins
+        .filter((plugin) => typeof plugin?.close === 'function')
+        .map((plugin) => closePlugin(plugin, timeoutMs, undefined)),
+    ).then(() => undefined);
+  }
+  const state = shared.endpoints.get(source);
   return state === undefined ? Promise.resolve() : state.flush();
 }
 

@@ -10,6 +10,12 @@ import type { ContextCarrier, DiagnosticReceiver, McpscopePlugin, RequestFacts }
 
 export const SHARED_STATE_VERSION = 1;
 
+/** An endpoint's receiver, for as long as the endpoint is open and reachable. */
+export interface ReceiverEntry {
+  readonly endpoint: WeakRef<{ readonly closed: boolean }>;
+  readonly receiver: DiagnosticReceiver;
+}
+
 export interface SharedState {
   readonly version: number;
   /** Observed SDK instances and what core keeps for each. */
@@ -18,8 +24,8 @@ export interface SharedState {
   readonly requestStorage: AsyncLocalStorage<RequestFacts>;
   /** Every context carrier a plugin offered, for `currentRequest()`. */
   readonly carriers: Set<ContextCarrier>;
-  /** The receivers of the endpoints each plugin is attached to. */
-  readonly receivers: WeakMap<McpscopePlugin, Set<DiagnosticReceiver>>;
+  /** The diagnostic receivers of the endpoints each plugin is attached to, held weakly by endpoint. */
+  readonly receivers: WeakMap<McpscopePlugin, ReceiverEntry[]>;
   /** Diagnostic codes already reported, per plugin instance (or reporting object). */
   readonly reported: WeakMap<object, Set<string>>;
   /** A plugin's close in progress, shared by concurrent closes. */
