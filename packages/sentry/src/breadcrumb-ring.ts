@@ -1,24 +1,30 @@
 /**
- * A bounded ring of one session's recently ended MCP requests. Entries are reused, so recording a
- * request allocates nothing once the ring is full; breadcrumbs are built only when an event is sent.
+ * A bounded ring of one session's recently ended MCP requests (and transport errors the client caused).
+ * Entries are reused, so recording allocates nothing once the ring is full; breadcrumbs are built only
+ * when an event is sent.
  */
-import type { JsonRpcId, RequestFacts, SessionFacts } from '@mcpscope/core';
+import { ATTRIBUTES, type JsonRpcId, type RequestFacts, type SessionFacts } from '@mcpscope/core';
 import type { Breadcrumb, SeverityLevel } from '@sentry/node';
 
 interface RingEntry {
-  id: JsonRpcId;
+  /** Undefined for a transport error. */
+  id: JsonRpcId | undefined;
   method: string;
   /** Tool or prompt name; resource URIs are left out of breadcrumbs. */
   target: string | undefined;
   outcome: string | undefined;
   errorType: string | undefined;
+  errorSide: string | undefined;
   startTime: number;
   /** Wall-clock end from `Date.now()`, the clock Sentry stamps events and breadcrumbs with. */
   endTime: number;
-  durationMs: number;
+  durationMs: number | undefined;
 }
 
 const RING = Symbol('mcpscope.sentry.recentRequests');
+
+/** The method name of a transport error entry. */
+const TRANSPORT = 'transport';
 
 class BreadcrumbRing {
   private readonly entries: RingEntry[] = [];
@@ -30,25 +36,46 @@ class BreadcrumbRing {
     this.capacity = shown + 1;
   }
 
-  record(request: RequestFacts): void {
+  private slot(): RingEntry {
     let entry = this.entries[this.next];
     if (entry === undefined) {
       entry = {} as RingEntry;
       this.entries[this.next] = entry;
     }
+    this.next = (this.next + 1) % this.capacity;
+    return entry;
+  }
+
+  record(request: RequestFacts): void {
+    const entry = this.slot();
     entry.id = request.id;
     entry.method = request.method;
     entry.target =
       request.method === 'tools/call' || request.method === 'prompts/get' ? request.target : undefined;
     entry.outcome = request.outcome;
     entry.errorType = request.errorType;
+    entry.errorSide = request.errorSide;
     entry.startTime = request.startTime;
     entry.endTime = Date.now();
     entry.durationMs = request.durationMs ?? 0;
-    this.next = (this.next + 1) % this.capacity;
   }
 
-  /** Requests that ended before `beforeMs` (epoch ms), oldest first, leaving out `exclude`. */
+  /** A transport error the client caused: its error class only (messages may echo what the client sent). */
+  recordTransportError(error: Error): void {
+    const entry = this.slot();
+    const now = Date.now();
+    entry.id = undefined;
+    entry.method = TRANSPORT;
+    entry.target = undefined;
+    entry.outcome = undefined;
+    entry.errorType = error.name;
+    entry.errorSide = 'client';
+    entry.startTime = now;
+    entry.endTime = now;
+    entry.durationMs = undefined;
+  }
+
+  /** Entries that ended before `beforeMs` (epoch ms), oldest first, leaving out `exclude`. */
   breadcrumbs(beforeMs: number, exclude: RequestFacts | undefined): Breadcrumb[] {
     const crumbs: Breadcrumb[] = [];
     const count = this.entries.length;
@@ -63,38 +90,54 @@ class BreadcrumbRing {
   }
 }
 
-function levelOf(outcome: string | undefined): SeverityLevel {
-  if (outcome === 'ok') return 'info';
-  if (outcome === 'error' || outcome === 'tool_error') return 'error';
+function levelOf(entry: RingEntry): SeverityLevel {
+  if (entry.outcome === 'ok') return 'info';
+  if (entry.errorSide === 'server') return 'error';
   return 'warning';
 }
 
 function toBreadcrumb(entry: RingEntry): Breadcrumb {
-  const data: Record<string, unknown> = {
-    'jsonrpc.request.id': entry.id,
-    'mcp.method.name': entry.method,
-    outcome: entry.outcome,
-    duration_ms: Math.round(entry.durationMs * 1000) / 1000,
-  };
-  if (entry.errorType !== undefined) data['error.type'] = entry.errorType;
+  const data: Record<string, unknown> = {};
+  if (entry.id !== undefined) data[ATTRIBUTES.jsonrpcRequestId] = entry.id;
+  if (entry.method !== TRANSPORT) data[ATTRIBUTES.methodName] = entry.method;
+  if (entry.outcome !== undefined) data[ATTRIBUTES.outcome] = entry.outcome;
+  if (entry.errorType !== undefined) data[ATTRIBUTES.errorType] = entry.errorType;
+  if (entry.errorSide !== undefined) data[ATTRIBUTES.errorSide] = entry.errorSide;
+  if (entry.durationMs !== undefined) data.duration_ms = Math.round(entry.durationMs * 1000) / 1000;
   return {
     type: 'default',
     category: 'mcp',
-    level: levelOf(entry.outcome),
-    message: entry.target === undefined ? entry.method : `${entry.method} ${entry.target}`,
+    level: levelOf(entry),
+    message:
+      entry.method === TRANSPORT
+        ? 'transport error (client)'
+        : entry.target === undefined
+          ? entry.method
+          : `${entry.method} ${entry.target}`,
     timestamp: entry.endTime / 1000,
     data,
   };
 }
 
-export function recordRequest(request: RequestFacts, maxBreadcrumbs: number): void {
-  const session = request.session;
+function ringOf(session: SessionFacts, maxBreadcrumbs: number): BreadcrumbRing {
   let ring = session[RING] as BreadcrumbRing | undefined;
   if (ring === undefined) {
     ring = new BreadcrumbRing(maxBreadcrumbs);
     session[RING] = ring;
   }
-  ring.record(request);
+  return ring;
+}
+
+export function recordRequest(request: RequestFacts, maxBreadcrumbs: number): void {
+  ringOf(request.session, maxBreadcrumbs).record(request);
+}
+
+export function recordClientTransportError(
+  session: SessionFacts,
+  error: Error,
+  maxBreadcrumbs: number,
+): void {
+  ringOf(session, maxBreadcrumbs).recordTransportError(error);
 }
 
 export function sessionBreadcrumbs(

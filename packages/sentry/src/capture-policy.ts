@@ -1,20 +1,17 @@
-/** Which ended requests become Sentry events, and how. */
-import type { RequestFacts, EndpointFacts } from '@mcpscope/core';
+/** Which ended requests become Sentry events, and how: decided by whose business the failure is. */
+import { type EndpointFacts, isClientErrorCode, type RequestFacts } from '@mcpscope/core';
 import type { ToolErrorCapture } from './types.js';
-
-/** JSON-RPC codes that mean the client made a mistake (the same list Sentry's MCP instrumentation skips). */
-export const CLIENT_ERROR_CODES: ReadonlySet<number> = new Set([-32700, -32600, -32601, -32602, -32002]);
 
 export type CaptureDecision =
   /** Nothing to report. */
   | 'none'
-  /** The original error thrown by a handler (or a failed output validation). */
+  /** The original error a handler threw (or a failed output validation): the server failed. */
   | 'thrown'
-  /** A JSON-RPC error response from the server side without an original error. */
+  /** A JSON-RPC error response of the server's side without an original error. */
   | 'server_error'
-  /** A client mistake, reported only when `captureClientErrors` is on. */
+  /** The client's mistake (or a flow it must follow), reported only with `captureClientErrors`. */
   | 'client_error'
-  /** A tool result with `isError: true`, reported as configured by `toolErrors`. */
+  /** A tool result with `isError: true`, reported as `toolErrors` says. */
   | 'tool_error';
 
 export function decideCapture(
@@ -23,25 +20,18 @@ export function decideCapture(
   captureClientErrors: boolean,
 ): CaptureDecision {
   const { outcome } = request;
-  if (request.refusal !== undefined) return 'none';
-  if (outcome === 'tool_error') {
-    switch (request.toolErrorReason) {
-      case 'handler_threw':
-      case 'invalid_output':
-        return request.error === undefined ? 'none' : 'thrown';
-      case 'invalid_arguments':
-      case 'unknown_tool':
-        return captureClientErrors ? 'client_error' : 'none';
-      default:
-        return toolErrors === 'off' ? 'none' : 'tool_error';
-    }
+  if ((outcome !== 'error' && outcome !== 'tool_error') || request.refusal !== undefined) return 'none';
+  switch (request.errorSide) {
+    case 'client':
+      return captureClientErrors ? 'client_error' : 'none';
+    case 'tool':
+      return toolErrors === 'off' ? 'none' : 'tool_error';
+    case 'server':
+      if (request.error !== undefined) return 'thrown';
+      return outcome === 'error' ? 'server_error' : 'none';
+    default:
+      return 'none';
   }
-  if (outcome !== 'error') return 'none';
-  const code = request.errorCode;
-  if ((code !== undefined && CLIENT_ERROR_CODES.has(code)) || request.toolErrorReason === 'unknown_tool') {
-    return captureClientErrors ? 'client_error' : 'none';
-  }
-  return request.error === undefined ? 'server_error' : 'thrown';
 }
 
 /** Set by Sentry on every error object it captured (`checkOrSetAlreadyCaught` in @sentry/core). */
@@ -60,6 +50,12 @@ export function isCapturedBySentry(error: unknown): boolean {
 export function isInstrumentedBySentry(server: EndpointFacts): boolean {
   const connect = (server.instance as { connect?: unknown }).connect;
   return typeof connect === 'function' && '__sentry_original__' in connect;
+}
+
+/** Whether an error carries a JSON-RPC code of the client's side (`UrlElicitationRequiredError`: -32042). */
+export function hasClientErrorCode(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'number' && isClientErrorCode(code);
 }
 
 /** Sentry's `mechanism.data.error_type` vocabulary for where an MCP error came from. */

@@ -4,15 +4,19 @@
  * MCP span as its trace. Dedupe is off so a double report cannot hide.
  */
 
-import { observe, endpointFacts } from '@mcpscope/core';
+import { endpointFacts, observe } from '@mcpscope/core';
 import {
   connectClient,
   createExampleServer,
   type ExampleServer,
+  exceptionOf,
   PROMPT_FAILURE_MESSAGE,
   RESOURCE_FAILURE_MESSAGE,
   SDK_VERSIONS,
   type SdkVersion,
+  type SentryEvent,
+  type SentryReceiver,
+  startSentryReceiver,
   TOOL_FAILURE_MESSAGE,
   waitFor,
 } from '@mcpscope/test-kit';
@@ -20,24 +24,18 @@ import { InMemoryTransport as V1InMemoryTransport } from '@modelcontextprotocol/
 import { InMemoryTransport as V2InMemoryTransport } from '@modelcontextprotocol/server';
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type EnvelopeReceiver,
-  exceptionOf,
-  type SentryEvent,
-  startEnvelopeReceiver,
-} from '../test/envelope-receiver.js';
 import { addTool } from '../test/extra-tools.js';
 import { initSentryEveryEvent } from '../test/init-sentry.js';
-import { MECHANISM_TYPE, type SentryPluginOptions, sentry } from './index.js';
+import { MECHANISM_TYPE, type SentryOptions, sentry } from './index.js';
 
 const SENTRY_MCP_MECHANISM = 'auto.ai.mcp_server';
 const LATE_FAILURE_MESSAGE = 'a tool registered after wrapping failed';
 
-let receiver: EnvelopeReceiver;
+let receiver: SentryReceiver;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  receiver = await startEnvelopeReceiver();
+  receiver = await startSentryReceiver();
   initSentryEveryEvent(receiver.dsn, { tracesSampleRate: 1 });
 });
 
@@ -55,7 +53,7 @@ afterAll(async () => {
 type Order = 'wrapped, then observed' | 'observed, then wrapped';
 
 /** The example server (its tools registered before wrapping) plus one tool registered after. */
-function buildServer(sdk: SdkVersion, order: Order, options?: SentryPluginOptions): ExampleServer {
+function buildServer(sdk: SdkVersion, order: Order, options?: SentryOptions): ExampleServer {
   const server = createExampleServer({ sdk });
   // The SDK modules were loaded before Sentry.init: no automatic instrumentation here.
   expect('__sentry_original__' in server.connect).toBe(false);

@@ -1,4 +1,4 @@
-export { SECRET_KEY_PATTERN } from './arguments.js';
+export { SENTRY_DIAGNOSTIC_CODES } from './diagnostic-codes.js';
 export { JsonRpcError, McpToolError } from './errors.js';
 export { MECHANISM_TYPE, sentry } from './sentry-plugin.js';
-export type { SentryPluginOptions, ToolErrorCapture } from './types.js';
+export type { BeforeCaptureHook, SentryOptions, ToolErrorCapture } from './types.js';

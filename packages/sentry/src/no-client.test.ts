@@ -1,28 +1,33 @@
 /**
- * Without `Sentry.init` the plugin does nothing and says so once, on stderr; with a client that has no
- * DSN (Sentry switched off on purpose) it stays quiet. This file never initialises Sentry with a DSN.
+ * Without `Sentry.init` the plugin does nothing and says so once, through core's diagnostics channel
+ * (`MCPSCOPE_SENTRY_NO_CLIENT`), never on stdout; with a client that has no DSN (Sentry switched off on
+ * purpose) it stays quiet. This file never initialises Sentry with a DSN.
  */
-import { observe, endpointFacts } from '@mcpscope/core';
-import { connectInMemory, createExampleServer, SDK_VERSIONS, waitFor } from '@mcpscope/test-kit';
+import { type Diagnostic, endpointFacts, observe } from '@mcpscope/core';
+import {
+  captureStderr,
+  connectInMemory,
+  createExampleServer,
+  SDK_VERSIONS,
+  waitFor,
+} from '@mcpscope/test-kit';
 import * as Sentry from '@sentry/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { sentry } from './index.js';
+import { SENTRY_DIAGNOSTIC_CODES, sentry } from './index.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function writesMentioning(spy: { mock: { calls: unknown[][] } }, text: string): number {
-  return spy.mock.calls.filter((call) => String(call[0]).includes(text)).length;
-}
-
 describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
-  it('without a Sentry client: requests work, one line on stderr, nothing on stdout', async () => {
+  it('without a Sentry client: requests work, one diagnostic, nothing on stdout', async () => {
     expect(Sentry.getClient()).toBeUndefined();
-    const stderr = vi.spyOn(process.stderr, 'write');
     const stdout = vi.spyOn(process.stdout, 'write');
+    const diagnostics: Diagnostic[] = [];
     const plugin = sentry();
-    const server = observe(createExampleServer({ sdk })).use(plugin);
+    const server = observe(createExampleServer({ sdk }), {
+      onDiagnostic: (diagnostic) => diagnostics.push(diagnostic),
+    }).use(plugin);
     const client = await connectInMemory(server, sdk);
     expect((await client.callTool('echo', { text: 'still works' })).content).toEqual([
       { type: 'text', text: 'still works' },
@@ -34,21 +39,52 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     await server.close();
     await plugin.close?.();
 
-    expect(writesMentioning(stderr, '@mcpscope/sentry')).toBe(1);
-    expect(writesMentioning(stderr, 'Sentry is not initialised')).toBe(1);
-    expect(writesMentioning(stdout, 'mcpscope')).toBe(0);
+    expect(diagnostics).toEqual([
+      {
+        plugin: 'sentry',
+        code: SENTRY_DIAGNOSTIC_CODES.noClient,
+        message: 'Sentry is not initialised (no client from Sentry.init), so MCP errors are not reported',
+      },
+    ]);
+    expect(stdout).not.toHaveBeenCalled();
   });
+});
+
+it('without a receiver of its own, the diagnostic is one stderr line in core format', async () => {
+  const stderr = captureStderr();
+  try {
+    const server = observe(createExampleServer({ sdk: 'v1' })).use(sentry());
+    const client = await connectInMemory(server, 'v1');
+    await client.callTool('fail');
+    await client.callTool('fail');
+    await client.close();
+    await server.close();
+  } finally {
+    stderr.restore();
+  }
+  expect(stderr.lines()).toEqual([
+    '[mcpscope] sentry: Sentry is not initialised (no client from Sentry.init), so MCP errors are not ' +
+      'reported (MCPSCOPE_SENTRY_NO_CLIENT)',
+  ]);
 });
 
 it('with a client that has no DSN: quiet, and the requests work', async () => {
   Sentry.init({});
   expect(Sentry.getClient()?.getDsn()).toBeUndefined();
-  const stderr = vi.spyOn(process.stderr, 'write');
-  const server = observe(createExampleServer({ sdk: 'v1' })).use(sentry());
-  const client = await connectInMemory(server, 'v1');
-  expect((await client.callTool('fail')).isError).toBe(true);
-  await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
-  await client.close();
-  await server.close();
-  expect(writesMentioning(stderr, 'mcpscope')).toBe(0);
+  const diagnostics: Diagnostic[] = [];
+  const stderr = captureStderr();
+  try {
+    const server = observe(createExampleServer({ sdk: 'v1' }), {
+      onDiagnostic: (diagnostic) => diagnostics.push(diagnostic),
+    }).use(sentry());
+    const client = await connectInMemory(server, 'v1');
+    expect((await client.callTool('fail')).isError).toBe(true);
+    await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
+    await client.close();
+    await server.close();
+  } finally {
+    stderr.restore();
+  }
+  expect(diagnostics).toEqual([]);
+  expect(stderr.lines()).toEqual([]);
 });

@@ -1,29 +1,31 @@
 /**
  * A handler that echoes its arguments into the error it throws (or a message it captures) must not leak
- * them to Sentry: the exception value, message and breadcrumbs show `[Filtered]` instead.
+ * them to Sentry: the exception value, message and breadcrumbs show core's `[REDACTED]` instead.
  */
-import { observe, endpointFacts } from '@mcpscope/core';
+import { endpointFacts, observe, REDACTED } from '@mcpscope/core';
 import {
   connectInMemory,
   createExampleServer,
+  exceptionOf,
   SDK_VERSIONS,
   type SdkVersion,
+  type SentryReceiver,
+  startSentryReceiver,
   waitFor,
 } from '@mcpscope/test-kit';
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type EnvelopeReceiver, exceptionOf, startEnvelopeReceiver } from '../test/envelope-receiver.js';
 import { initSentryEveryEvent } from '../test/init-sentry.js';
-import { FILTERED } from './arguments.js';
-import { type SentryPluginOptions, sentry } from './index.js';
+import { recordedArguments } from '../test/readme-examples.js';
+import { type SentryOptions, sentry } from './index.js';
 
 const PASSWORD = 'hunter2-secret';
 const USER = 'alice';
-let receiver: EnvelopeReceiver;
+let receiver: SentryReceiver;
 
 beforeAll(async () => {
-  receiver = await startEnvelopeReceiver();
+  receiver = await startSentryReceiver();
   initSentryEveryEvent(receiver.dsn);
 });
 
@@ -43,7 +45,7 @@ interface Registry {
   registerPrompt(name: string, config: object, handler: (args: Record<string, string>) => never): unknown;
 }
 
-async function leakyCalls(sdk: SdkVersion, options?: SentryPluginOptions) {
+async function leakyCalls(sdk: SdkVersion, options?: SentryOptions) {
   const server = createExampleServer({ sdk });
   const registry = server as unknown as Registry;
   const login = { user: z.string(), password: z.string(), pin: z.string() };
@@ -95,9 +97,9 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     const values = events.map((event) => exceptionOf(event)?.value ?? messageOf(event));
     expect(values.sort()).toEqual(
       [
-        `login failed for ${FILTERED} with password ${FILTERED} and pin 123`,
-        `token ${FILTERED} looks wrong`,
-        `cannot explain ${FILTERED}`,
+        `login failed for ${REDACTED} with password ${REDACTED} and pin 123`,
+        `token ${REDACTED} looks wrong`,
+        `cannot explain ${REDACTED}`,
         'tool failed on purpose',
       ].sort(),
     );
@@ -107,14 +109,54 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     const events = await leakyCalls(sdk, { recordArguments: true });
     expect(events).toHaveLength(4);
     const login = events.find((event) => exceptionOf(event)?.value?.startsWith('login failed'));
-    expect(exceptionOf(login!)?.value).toBe(`login failed for ${USER} with password ${FILTERED} and pin 123`);
-    expect(login!.contexts?.mcp_request?.arguments).toBe(
-      `{"user":"${USER}","password":"${FILTERED}","pin":"123"}`,
+    expect(exceptionOf(login!)?.value).toBe(`login failed for ${USER} with password ${REDACTED} and pin 123`);
+    expect(login!.contexts?.mcp_request?.['gen_ai.tool.call.arguments']).toBe(
+      `{"user":"${USER}","password":"${REDACTED}","pin":"${REDACTED}"}`,
     );
-    expect(events.filter((event) => messageOf(event) === `token ${FILTERED} looks wrong`)).toHaveLength(1);
+    expect(events.filter((event) => messageOf(event) === `token ${REDACTED} looks wrong`)).toHaveLength(1);
     // A prompt argument under a plain key is recorded on purpose, so its echo stays too.
     expect(events.filter((event) => exceptionOf(event)?.value === `cannot explain ${PASSWORD}`)).toHaveLength(
       1,
     );
+  });
+
+  it("the README's example: recorded arguments, redacted by key, by the user's paths and keys, capped", async () => {
+    const server = createExampleServer({ sdk });
+    const shape = {
+      customer: z.object({ email: z.string(), name: z.string() }),
+      iban: z.string(),
+      password: z.string(),
+      note: z.string(),
+    };
+    (server as unknown as Registry).registerTool(
+      'pay',
+      { description: 'Pays', inputSchema: sdk === 'v1' ? shape : z.object(shape) },
+      async () => {
+        throw new Error('payment failed');
+      },
+    );
+    observe(server).use(recordedArguments());
+    const client = await connectInMemory(server, sdk);
+    const args = {
+      customer: { email: 'ada@example.com', name: 'Ada' },
+      iban: 'DE00123456780000',
+      password: PASSWORD,
+      note: 'n'.repeat(3_000),
+    };
+    expect((await client.callTool('pay', args)).isError).toBe(true);
+    await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
+    await client.close();
+    await server.close();
+    expect(await Sentry.flush(5_000)).toBe(true);
+    const recorded = receiver.events()[0]?.contexts?.mcp_request?.['gen_ai.tool.call.arguments'] as string;
+    expect(recorded).toHaveLength(2_048);
+    expect(
+      recorded.startsWith(
+        `{"customer":{"email":"${REDACTED}","name":"Ada"},"iban":"${REDACTED}","password":"${REDACTED}","note":"nnn`,
+      ),
+    ).toBe(true);
+    for (const secret of ['ada@example.com', 'DE00123456780000', PASSWORD]) {
+      expect(receiver.rawText()).not.toContain(secret);
+    }
   });
 });

@@ -1,7 +1,14 @@
-import type { McpscopePlugin, RequestFacts } from '@mcpscope/core';
-import type { EventHint, Scope } from '@sentry/node';
+import {
+  clearDiagnostic,
+  type McpscopePlugin,
+  privacyRules,
+  privateStrings,
+  type RequestFacts,
+  reportDiagnostic,
+  scrubError,
+} from '@mcpscope/core';
 import * as Sentry from '@sentry/node';
-import { recordRequest } from './breadcrumb-ring.js';
+import { recordClientTransportError, recordRequest } from './breadcrumb-ring.js';
 import {
   type CaptureDecision,
   decideCapture,
@@ -9,23 +16,24 @@ import {
   isCapturedBySentry,
   isInstrumentedBySentry,
 } from './capture-policy.js';
-import { reportDeliveryFailure, watchDelivery } from './delivery.js';
+import { DeliveryWatch } from './delivery.js';
+import { SENTRY_DIAGNOSTIC_CODES } from './diagnostic-codes.js';
 import { JsonRpcError, McpToolError } from './errors.js';
-import { createEventProcessor, OWN_CAPTURE, type ScopeLink } from './event-enrichment.js';
+import { EventEnrichment, type EventLink } from './event-processor.js';
 import { activeOpenTelemetrySpan } from './open-telemetry.js';
-import type { SentryPluginOptions } from './types.js';
+import { RequestScopes, sentryManagesOpenTelemetryContext } from './request-scopes.js';
+import type { SentryOptions, ToolErrorCapture } from './types.js';
 
 /** `mechanism.type` of the events this plugin captures. */
 export const MECHANISM_TYPE = 'auto.mcp.mcpscope';
 
-const ISOLATION_SCOPE = Symbol('mcpscope.sentry.isolationScope');
-const SCOPE = Symbol('mcpscope.sentry.scope');
+/**
+ * The time `close` lets `Sentry.flush` take. Generous on purpose: core's `closeTimeoutMs` is the limit
+ * users set, and it cuts the wait short.
+ */
+const FLUSH_LIMIT_MS = 30_000;
 
-const NO_CLIENT_WARNING =
-  '[mcpscope] @mcpscope/sentry: Sentry is not initialised (no client from Sentry.init), ' +
-  'so MCP errors are not reported.\n';
-
-let instances = 0;
+const TOOL_ERROR_CAPTURES: readonly ToolErrorCapture[] = ['off', 'message', 'exception'];
 
 type Client = NonNullable<ReturnType<typeof Sentry.getClient>>;
 
@@ -33,127 +41,95 @@ type Client = NonNullable<ReturnType<typeof Sentry.getClient>>;
  * Sentry error tracking for an observed MCP server: `server.use(sentry())`. Reports through the client
  * set up with `Sentry.init`; each request runs in its own isolation scope.
  */
-export function sentry(options: SentryPluginOptions = {}): McpscopePlugin {
+export function sentry(options: SentryOptions = {}): McpscopePlugin {
   const {
     toolErrors = 'off',
     captureClientErrors = false,
     captureTransportErrors = true,
-    recordArguments = false,
-    maxArgumentsLength = 1024,
     maxBreadcrumbs = 20,
     fingerprint = true,
-    flushTimeoutMs = 2000,
+    recordUser = false,
+    beforeCapture,
+    flushOnClose = true,
   } = options;
+  const rules = privacyRules(options, 'sentry');
+  if (!TOOL_ERROR_CAPTURES.includes(toolErrors)) {
+    throw new TypeError(`sentry: toolErrors must be one of ${TOOL_ERROR_CAPTURES.join(', ')}.`);
+  }
+  if (!Number.isInteger(maxBreadcrumbs) || maxBreadcrumbs < 0) {
+    throw new TypeError('sentry: maxBreadcrumbs must be a whole number, 0 or more.');
+  }
+  if (beforeCapture !== undefined && typeof beforeCapture !== 'function') {
+    throw new TypeError('sentry: beforeCapture must be a function (scope, request) => void.');
+  }
 
-  // Each plugin instance links scopes to facts under its own key, so two instances never mix.
-  const metadataKey = `mcpscope.sentry.${++instances}`;
-  const processor = createEventProcessor({
-    metadataKey,
-    recordArguments,
-    maxArgumentsLength,
-    maxBreadcrumbs,
-    fingerprint,
-  });
+  /** The client last looked at (null: none yet), and the one reported to (undefined: Sentry is off). */
+  let seenClient: Client | undefined | null = null;
+  let reportingTo: Client | undefined;
+  let forkThroughOpenTelemetry = false;
   const enrichedClients = new WeakSet<Client>();
-  let lastClient: Client | undefined;
-  let warned = false;
 
-  /** The client to report to, with this plugin's event processor added; undefined when Sentry is off. */
-  const reportingClient = (): Client | undefined => {
-    const client = Sentry.getClient();
-    if (client === undefined) {
-      if (!warned) {
-        warned = true;
-        process.stderr.write(NO_CLIENT_WARNING);
-      }
-      return undefined;
-    }
-    if (client === lastClient) return client;
-    // Sentry.init without a DSN is Sentry switched off on purpose: stay quiet and do nothing.
-    if (client.getDsn() === undefined) return undefined;
-    if (!enrichedClients.has(client)) {
-      enrichedClients.add(client);
-      client.addEventProcessor(processor);
-      watchDelivery(client);
-    }
-    lastClient = client;
-    return client;
-  };
+  const scopes = new RequestScopes(() => refresh() !== undefined);
 
-  const link = (scope: Scope, facts: ScopeLink): void => {
-    scope.setSDKProcessingMetadata({ [metadataKey]: facts });
-  };
-
-  /** Runs `capture` inside the request's own scopes (or fresh ones when dispatch did not set them up). */
-  const captureForRequest = (request: RequestFacts, capture: (scope: Scope) => void): void => {
-    const isolationScope = request[ISOLATION_SCOPE] as Scope | undefined;
-    const scope = request[SCOPE] as Scope | undefined;
-    if (isolationScope !== undefined && scope !== undefined) {
-      Sentry.withIsolationScope(isolationScope, () => capture(scope));
-      return;
-    }
-    Sentry.withIsolationScope((freshIsolationScope) => {
-      link(freshIsolationScope, { request });
-      capture(Sentry.getCurrentScope());
-    });
-  };
+  /** The link of an own capture: the request, and the trace to join as it stands where the request ended. */
+  const own = (request: RequestFacts): EventLink => ({
+    request,
+    trace: request.trace ?? activeOpenTelemetrySpan(),
+  });
 
   const report = (request: RequestFacts, decision: CaptureDecision): void => {
-    const { method, error } = request;
+    const { method } = request;
     switch (decision) {
       case 'thrown': {
         // Sentry's MCP instrumentation may have reported this very error already.
-        if (isCapturedBySentry(error)) return;
-        const hint: EventHint = {
+        if (isCapturedBySentry(request.error)) return;
+        const error = scrubError(request.error, privateStrings(request, rules));
+        const hint = enrichment.hint(own(request), {
           mechanism: { type: MECHANISM_TYPE, handled: false, data: { error_type: executionKindOf(method) } },
-          data: OWN_CAPTURE,
-        };
-        captureForRequest(request, (scope) => scope.captureException(error, hint));
+        });
+        scopes.captureIn(request, () => Sentry.getCurrentScope().captureException(error, hint));
         return;
       }
       case 'server_error': {
         // Sentry's instrumentation reports JSON-RPC server errors from the response it sees go out.
         if (isInstrumentedBySentry(request.session.endpoint)) return;
-        const hint: EventHint = {
+        const hint = enrichment.hint(own(request), {
           mechanism: { type: MECHANISM_TYPE, handled: false, data: { error_type: 'protocol' } },
-          data: OWN_CAPTURE,
-        };
+        });
         const synthetic = new JsonRpcError(method, request.errorCode);
-        captureForRequest(request, (scope) => scope.captureException(synthetic, hint));
+        scopes.captureIn(request, () => Sentry.getCurrentScope().captureException(synthetic, hint));
         return;
       }
       case 'client_error': {
-        if (error !== undefined && typeof error === 'object') {
+        const { error } = request;
+        if (error !== undefined && error !== null && typeof error === 'object') {
           if (isCapturedBySentry(error)) return;
-          const hint: EventHint = {
+          const scrubbed = scrubError(error, privateStrings(request, rules));
+          const hint = enrichment.hint(own(request), {
             mechanism: { type: MECHANISM_TYPE, handled: true, data: { error_type: 'client_error' } },
-            data: OWN_CAPTURE,
             captureContext: { level: 'warning' },
-          };
-          captureForRequest(request, (scope) => scope.captureException(error, hint));
+          });
+          scopes.captureIn(request, () => Sentry.getCurrentScope().captureException(scrubbed, hint));
           return;
         }
         const what = request.toolErrorReason ?? `JSON-RPC error ${request.errorCode ?? 'without a code'}`;
         const message = `${method}${request.target === undefined ? '' : ` ${request.target}`}: ${what}`;
-        captureForRequest(request, (scope) =>
-          scope.captureMessage(message, 'warning', { data: OWN_CAPTURE }),
-        );
+        const hint = enrichment.hint(own(request), {});
+        scopes.captureIn(request, () => Sentry.getCurrentScope().captureMessage(message, 'warning', hint));
         return;
       }
       case 'tool_error': {
         if (toolErrors === 'message') {
           const message = `Tool "${request.target ?? 'unknown'}" returned an error result`;
-          captureForRequest(request, (scope) =>
-            scope.captureMessage(message, 'warning', { data: OWN_CAPTURE }),
-          );
+          const hint = enrichment.hint(own(request), {});
+          scopes.captureIn(request, () => Sentry.getCurrentScope().captureMessage(message, 'warning', hint));
           return;
         }
-        const hint: EventHint = {
+        const hint = enrichment.hint(own(request), {
           mechanism: { type: MECHANISM_TYPE, handled: true, data: { error_type: 'tool_error_result' } },
-          data: OWN_CAPTURE,
-        };
+        });
         const synthetic = new McpToolError(request.target);
-        captureForRequest(request, (scope) => scope.captureException(synthetic, hint));
+        scopes.captureIn(request, () => Sentry.getCurrentScope().captureException(synthetic, hint));
         return;
       }
       default:
@@ -161,69 +137,99 @@ export function sentry(options: SentryPluginOptions = {}): McpscopePlugin {
     }
   };
 
-  return {
+  const plugin: McpscopePlugin = {
     name: 'sentry',
+    contextCarrier: scopes.carrier,
+
+    onRequestStart(request) {
+      if (refresh() !== undefined && forkThroughOpenTelemetry) scopes.requestFork(request);
+    },
 
     aroundRequest(request, dispatch) {
-      if (reportingClient() === undefined) {
-        dispatch();
-        return;
-      }
-      Sentry.withIsolationScope((isolationScope) => {
-        link(isolationScope, { request });
-        request[ISOLATION_SCOPE] = isolationScope;
-        // withIsolationScope forked the current scope too: it is this request's alone.
-        const scope = Sentry.getCurrentScope();
-        request[SCOPE] = scope;
-        // Without a Sentry span of its own, events continue the OpenTelemetry span around the request
-        // (what continueTrace does, without forking the scope a second time).
-        const parent = Sentry.getActiveSpan() === undefined ? activeOpenTelemetrySpan() : undefined;
-        if (parent !== undefined) {
-          scope.setPropagationContext({
-            traceId: parent.traceId,
-            parentSpanId: parent.spanId,
-            sampleRand: Math.random(),
-          });
-        }
-        dispatch();
-      });
+      if (reportingTo === undefined) dispatch();
+      else scopes.around(request, dispatch);
     },
 
     onRequestEnd(request) {
-      if (reportingClient() === undefined) return;
-      try {
-        if (maxBreadcrumbs > 0) recordRequest(request, maxBreadcrumbs);
-        const decision = decideCapture(request, toolErrors, captureClientErrors);
-        if (decision !== 'none') report(request, decision);
-      } finally {
-        if (request[ISOLATION_SCOPE] !== undefined) {
-          request[ISOLATION_SCOPE] = undefined;
-          request[SCOPE] = undefined;
-        }
-      }
+      if (refresh() === undefined) return;
+      if (maxBreadcrumbs > 0) recordRequest(request, maxBreadcrumbs);
+      const decision = decideCapture(request, toolErrors, captureClientErrors);
+      if (decision !== 'none') report(request, decision);
     },
 
-    onTransportError({ error, session }) {
-      if (!captureTransportErrors || isCapturedBySentry(error) || reportingClient() === undefined) return;
-      Sentry.withIsolationScope((isolationScope) => {
-        link(isolationScope, { session });
-        Sentry.captureException(error, {
-          mechanism: { type: MECHANISM_TYPE, handled: false, data: { error_type: 'transport' } },
-          data: OWN_CAPTURE,
-        });
-      });
+    onTransportError({ error, session, side }) {
+      if (refresh() === undefined) return;
+      // The client's mistake (malformed JSON, a request before initialize): never an error by default.
+      if (side === 'client' && maxBreadcrumbs > 0) recordClientTransportError(session, error, maxBreadcrumbs);
+      const capture =
+        side === 'client' ? captureClientErrors && captureTransportErrors : captureTransportErrors;
+      // Sentry's MCP instrumentation may have reported this very error already.
+      if (!capture || isCapturedBySentry(error)) return;
+      const hint = enrichment.hint(
+        { session },
+        {
+          mechanism: {
+            type: MECHANISM_TYPE,
+            handled: side === 'client',
+            data: { error_type: side === 'client' ? 'client_transport' : 'transport' },
+          },
+          ...(side === 'client' ? { captureContext: { level: 'warning' as const } } : {}),
+        },
+      );
+      Sentry.captureException(error, hint);
     },
 
     async close() {
+      if (!flushOnClose) return;
       const client = Sentry.getClient();
-      if (client === undefined) return;
-      const flushed = await Sentry.flush(flushTimeoutMs);
-      if (!flushed && client.getDsn() !== undefined) {
-        reportDeliveryFailure(
-          client,
-          `events were still being sent when the ${flushTimeoutMs} ms flush limit passed`,
-        );
+      if (client === undefined || client.getDsn() === undefined) return;
+      if (!(await Sentry.flush(FLUSH_LIMIT_MS))) {
+        delivery.report(`events were still being sent ${FLUSH_LIMIT_MS / 1000} s after the endpoint closed`);
       }
     },
   };
+
+  const delivery = new DeliveryWatch(plugin);
+  const enrichment = new EventEnrichment({
+    plugin,
+    scopes,
+    rules,
+    captureClientErrors,
+    maxBreadcrumbs,
+    fingerprint,
+    recordUser,
+    beforeCapture,
+  });
+
+  /** The client to report to, with this plugin's hooks added; undefined when Sentry is off. */
+  function refresh(): Client | undefined {
+    const client = Sentry.getClient();
+    if (client === seenClient) return reportingTo;
+    seenClient = client;
+    reportingTo = undefined;
+    if (client === undefined) {
+      reportDiagnostic(plugin, {
+        code: SENTRY_DIAGNOSTIC_CODES.noClient,
+        message: 'Sentry is not initialised (no client from Sentry.init), so MCP errors are not reported',
+      });
+      return undefined;
+    }
+    clearDiagnostic(plugin, SENTRY_DIAGNOSTIC_CODES.noClient);
+    // Sentry.init without a DSN is Sentry switched off on purpose: stay quiet and do nothing.
+    if (client.getDsn() === undefined) return undefined;
+    if (!enrichedClients.has(client)) {
+      enrichedClients.add(client);
+      client.on('preprocessEvent', enrichment.preprocess);
+      client.addEventProcessor(enrichment.process);
+      client.on('processSpan', (span) =>
+        enrichment.processSpan(span as { attributes?: Record<string, unknown> }),
+      );
+    }
+    delivery.watch(client);
+    forkThroughOpenTelemetry = sentryManagesOpenTelemetryContext();
+    reportingTo = client;
+    return client;
+  }
+
+  return plugin;
 }

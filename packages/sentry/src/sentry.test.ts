@@ -2,18 +2,22 @@
  * The real @sentry/node (initialised once for this file) sends to a local envelope endpoint; every
  * assertion reads the parsed envelopes. Dedupe is switched off so a double report cannot hide.
  */
-import { type McpscopePlugin, observe, endpointFacts } from '@mcpscope/core';
+import { endpointFacts, type McpscopePlugin, observe } from '@mcpscope/core';
 import {
   connectClient,
   connectHttp,
   connectInMemory,
   createExampleServer,
   type ExampleServer,
+  exceptionOf,
   PROMPT_FAILURE_MESSAGE,
   RESOURCE_FAILURE_MESSAGE,
   SDK_VERSIONS,
   type SdkVersion,
+  type SentryEvent,
+  type SentryReceiver,
   startHttpServer,
+  startSentryReceiver,
   type TestClient,
   TOOL_FAILURE_MESSAGE,
   waitFor,
@@ -23,15 +27,9 @@ import { InMemoryTransport as V2InMemoryTransport } from '@modelcontextprotocol/
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  type EnvelopeReceiver,
-  exceptionOf,
-  type SentryEvent,
-  startEnvelopeReceiver,
-} from '../test/envelope-receiver.js';
 import { addTool, pause } from '../test/extra-tools.js';
 import { initSentryEveryEvent } from '../test/init-sentry.js';
-import { MECHANISM_TYPE, type SentryPluginOptions, sentry } from './index.js';
+import { MECHANISM_TYPE, type SentryOptions, sentry } from './index.js';
 
 interface OutputSchemaRegistry {
   registerTool(
@@ -41,11 +39,11 @@ interface OutputSchemaRegistry {
   ): unknown;
 }
 
-let receiver: EnvelopeReceiver;
+let receiver: SentryReceiver;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  receiver = await startEnvelopeReceiver();
+  receiver = await startSentryReceiver();
   initSentryEveryEvent(receiver.dsn);
 });
 
@@ -65,11 +63,7 @@ interface Setup {
   readonly client: TestClient;
 }
 
-async function setUp(
-  sdk: SdkVersion,
-  options?: SentryPluginOptions,
-  ...before: McpscopePlugin[]
-): Promise<Setup> {
+async function setUp(sdk: SdkVersion, options?: SentryOptions, ...before: McpscopePlugin[]): Promise<Setup> {
   const server = observe(createExampleServer({ sdk }));
   server.use(...before, sentry(options));
   return connect(server, sdk);
@@ -122,6 +116,8 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       'mcp.method.name': 'tools/call',
       'gen_ai.tool.name': 'fail',
       'error.type': 'tool_error',
+      'mcp.error.side': 'server',
+      'mcp.request.outcome': 'tool_error',
       'mcp.tool.error_reason': 'handler_threw',
       'mcp.transport': 'in-memory',
       'mcp.client.name': 'test-client',
@@ -136,11 +132,14 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(context).toMatchObject({
       'mcp.method.name': 'tools/call',
       'gen_ai.tool.name': 'fail',
-      outcome: 'tool_error',
+      'mcp.request.outcome': 'tool_error',
+      'mcp.error.side': 'server',
+      'error.type': 'tool_error',
       'mcp.tool.error_reason': 'handler_threw',
     });
     expect(['string', 'number']).toContain(typeof context?.['jsonrpc.request.id']);
-    expect(context).not.toHaveProperty('arguments');
+    expect(context).not.toHaveProperty('gen_ai.tool.call.arguments');
+    expect(context).not.toHaveProperty('gen_ai.tool.call.result');
     expect(event.fingerprint).toEqual(['mcp', 'tools/call', 'fail', 'tool_error', 'Error']);
 
     const crumbs = mcpBreadcrumbs(event);
@@ -165,7 +164,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     ]);
     expect(crumbs[2]).toMatchObject({
       level: 'info',
-      data: { outcome: 'ok', 'mcp.method.name': 'tools/call' },
+      data: { 'mcp.request.outcome': 'ok', 'mcp.method.name': 'tools/call' },
     });
     expect(JSON.stringify(crumbs)).not.toContain('last before the failure');
   });
@@ -323,34 +322,65 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(events[0]?.fingerprint).toBeUndefined();
   });
 
-  it('records arguments only when opted in, with secrets filtered and the size capped', async () => {
+  it("records arguments only when opted in, redacted by core's rule (accessKey too, and redact paths) and capped", async () => {
     const args = {
       query: 'visible-marker-4711',
       apiKey: 'sk-secret-0815',
+      accessKey: 'AKIA-secret-2222',
+      region: { code: 'eu-user-path-7781' },
       nested: { auth: { token: 'nested-secret-1234' }, author: 'Ada' },
       long: 'x'.repeat(2_000),
     };
     const quiet = await setUp(sdk);
     await quiet.client.callTool('fail', args);
     expect(await settle(quiet.server)).toHaveLength(1);
-    for (const secret of ['visible-marker-4711', 'sk-secret-0815', 'nested-secret-1234']) {
+    for (const secret of [
+      'visible-marker-4711',
+      'sk-secret-0815',
+      'AKIA-secret-2222',
+      'nested-secret-1234',
+    ]) {
       expect(receiver.rawText()).not.toContain(secret);
     }
     receiver.clear();
 
-    const recording = await setUp(sdk, { recordArguments: true, maxArgumentsLength: 300 });
+    const recording = await setUp(sdk, {
+      recordArguments: true,
+      maxPayloadLength: 300,
+      redact: ['region.code'],
+    });
     await recording.client.callTool('fail', args);
     const events = await settle(recording.server);
     expect(events).toHaveLength(1);
-    const recorded = events[0]?.contexts?.mcp_request?.arguments as string;
-    expect(recorded.length).toBe(300);
+    const recorded = events[0]?.contexts?.mcp_request?.['gen_ai.tool.call.arguments'] as string;
+    expect(recorded).toHaveLength(300);
     expect(recorded.endsWith('…[truncated]')).toBe(true);
-    expect(recorded).toContain('"query":"visible-marker-4711"');
-    expect(recorded).toContain('"apiKey":"[Filtered]"');
-    expect(recorded).toContain('"auth":"[Filtered]"');
-    expect(recorded).toContain('"author":"Ada"');
-    expect(receiver.rawText()).not.toContain('sk-secret-0815');
-    expect(receiver.rawText()).not.toContain('nested-secret-1234');
+    expect(
+      recorded.startsWith(
+        '{"query":"visible-marker-4711","apiKey":"[REDACTED]","accessKey":"[REDACTED]",' +
+          '"region":{"code":"[REDACTED]"},"nested":{"auth":"[REDACTED]","author":"Ada"},"long":"xxx',
+      ),
+    ).toBe(true);
+    for (const secret of ['sk-secret-0815', 'AKIA-secret-2222', 'nested-secret-1234', 'eu-user-path-7781']) {
+      expect(receiver.rawText()).not.toContain(secret);
+    }
+  });
+
+  it('records the result of a failed tool only with recordResults, redacted', async () => {
+    const server = observe(createExampleServer({ sdk }));
+    addTool(server, 'soft_secret', async () => ({
+      content: [{ type: 'text', text: 'result-marker-5150' }],
+      isError: true,
+    }));
+    server.use(sentry({ toolErrors: 'message', recordResults: true }));
+    const { client } = await connect(server, sdk);
+    expect((await client.callTool('soft_secret')).isError).toBe(true);
+    const events = await settle(server);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.contexts?.mcp_request?.['gen_ai.tool.call.result']).toBe(
+      '{"content":[{"type":"text","text":"result-marker-5150"}],"isError":true}',
+    );
+    expect(events[0]?.contexts?.mcp_request).not.toHaveProperty('gen_ai.tool.call.arguments');
   });
 
   it.each(['before', 'after'])(

@@ -1,0 +1,121 @@
+/**
+ * Whose business a failure is comes from core (`request.errorSide`): a tool throwing
+ * `UrlElicitationRequiredError` (-32042, a flow the client must follow) gives no Sentry event, alone or
+ * next to Sentry's own MCP instrumentation (which reports it as a handler error and a JSON-RPC error);
+ * with `captureClientErrors` it is one warning.
+ */
+import { endpointFacts, observe } from '@mcpscope/core';
+import {
+  connectClient,
+  connectInMemory,
+  createExampleServer,
+  type ExampleServer,
+  exceptionOf,
+  SDK_VERSIONS,
+  type SdkVersion,
+  type SentryReceiver,
+  startSentryReceiver,
+  waitFor,
+} from '@mcpscope/test-kit';
+import { InMemoryTransport as V1InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { InMemoryTransport as V2InMemoryTransport } from '@modelcontextprotocol/server';
+import * as Sentry from '@sentry/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addElicitingTool } from '../test/eliciting-tool.js';
+import { initSentryEveryEvent } from '../test/init-sentry.js';
+import { MECHANISM_TYPE, type SentryOptions, sentry } from './index.js';
+
+let receiver: SentryReceiver;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  receiver = await startSentryReceiver();
+  // Tracing on: Sentry's MCP instrumentation records spans (and reports errors) when it wraps a server.
+  initSentryEveryEvent(receiver.dsn, { tracesSampleRate: 1 });
+});
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+  receiver.clear();
+});
+
+afterAll(async () => {
+  await Sentry.close(2_000);
+  await receiver.close();
+});
+
+async function connectWrapped(server: ExampleServer, sdk: SdkVersion) {
+  const [clientSide, serverSide] =
+    sdk === 'v1' ? V1InMemoryTransport.createLinkedPair() : V2InMemoryTransport.createLinkedPair();
+  await (server as { connect(transport: unknown): Promise<void> }).connect(serverSide);
+  const client = await connectClient(sdk, clientSide);
+  cleanups.push(async () => {
+    await client.close();
+    await server.close();
+  });
+  return { client, serverSide };
+}
+
+async function elicitation(sdk: SdkVersion, wrapped: boolean, options?: SentryOptions) {
+  const server = createExampleServer({ sdk });
+  addElicitingTool(server, sdk);
+  if (wrapped) Sentry.wrapMcpServerWithSentry(server);
+  observe(server).use(sentry(options));
+  const { client, serverSide } = wrapped
+    ? await connectWrapped(server, sdk)
+    : { client: await connectInMemory(server, sdk), serverSide: undefined };
+  if (!wrapped) {
+    cleanups.push(async () => {
+      await client.close();
+      await server.close();
+    });
+  }
+  await expect(client.callTool('needs_authorization')).rejects.toThrow(/-32042|elicitation/i);
+  await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
+  expect(await Sentry.flush(5_000)).toBe(true);
+  return { events: receiver.events(), serverSide };
+}
+
+describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
+  it.each([false, true])(
+    "UrlElicitationRequiredError gives no event (Sentry's MCP instrumentation too: %s)",
+    async (wrapped) => {
+      const { events } = await elicitation(sdk, wrapped);
+      expect(events).toEqual([]);
+    },
+  );
+
+  it.each([false, true])(
+    "with captureClientErrors it is one warning (Sentry's MCP instrumentation too: %s)",
+    async (wrapped) => {
+      const { events } = await elicitation(sdk, wrapped, { captureClientErrors: true });
+      expect(events).toHaveLength(1);
+      expect(events[0]?.level).toBe('warning');
+      // The SDKs' error classes keep their base class's name.
+      expect(exceptionOf(events[0]!)).toMatchObject({
+        type: sdk === 'v1' ? 'McpError' : 'ProtocolError',
+        value: expect.stringContaining('URL elicitation required'),
+      });
+      // Sentry wraps tools registered before the wrap on SDK 2.x only; on 1.x this plugin reports it.
+      expect(exceptionOf(events[0]!)?.mechanism?.type).toBe(
+        wrapped && sdk === 'v2' ? 'auto.ai.mcp_server' : MECHANISM_TYPE,
+      );
+      expect(events[0]?.tags).toMatchObject({
+        'gen_ai.tool.name': 'needs_authorization',
+        'error.type': '-32042',
+        'mcp.error.side': 'client',
+      });
+    },
+  );
+
+  it("a transport error the client caused gives no event from Sentry's instrumentation either", async () => {
+    const server = createExampleServer({ sdk });
+    Sentry.wrapMcpServerWithSentry(server);
+    observe(server).use(sentry());
+    const { serverSide } = await connectWrapped(server, sdk);
+    serverSide.onerror?.(new SyntaxError('Unexpected token } in JSON at position 12'));
+    serverSide.onerror?.(new Error('the transport broke'));
+    expect(await Sentry.flush(5_000)).toBe(true);
+    expect(receiver.events().map((event) => exceptionOf(event)?.value)).toEqual(['the transport broke']);
+  });
+});
