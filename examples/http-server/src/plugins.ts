@@ -33,7 +33,7 @@ export const loggingPlugin = logging({ slowRequestMs: 2_000 });
 import { sentry } from '@mcpscope/sentry';
 
 // The original error a tool throws, tagged with tool, client and session; client mistakes are skipped.
-export const sentryPlugin = sentry({ flushTimeoutMs: 4_000 });
+export const sentryPlugin = sentry();
 
 // #endregion sentry
 

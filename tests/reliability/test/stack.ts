@@ -4,11 +4,11 @@
  * once per test file with `Sentry.init`), health (no signal or stdin handling). Plus a recorder that
  * counts what core reports, and every plugin failure core reports, collected.
  */
-import { type McpscopePlugin, type ObserveOptions, observe, type Diagnostic } from '@mcpscope/core';
+import { type Diagnostic, type McpscopePlugin, type ObserveOptions, observe } from '@mcpscope/core';
 import { type HealthOptions, type HealthPlugin, health } from '@mcpscope/health';
 import { type LoggingOptions, type LoggingPlugin, logging } from '@mcpscope/logging';
 import { type MetricsOptions, type MetricsPlugin, metrics } from '@mcpscope/metrics';
-import { type SentryPluginOptions, sentry } from '@mcpscope/sentry';
+import { type SentryOptions, sentry } from '@mcpscope/sentry';
 import { type TracingOptions, tracing } from '@mcpscope/tracing';
 import type { TracerProvider } from '@opentelemetry/api';
 import pino, { type DestinationStream } from 'pino';
@@ -25,7 +25,7 @@ export interface StackOptions {
   readonly tracing?: TracingOptions;
   readonly logging?: LoggingOptions;
   /** Options for a new sentry() plugin, or an instance shared across stacks. */
-  readonly sentry?: SentryPluginOptions | McpscopePlugin;
+  readonly sentry?: SentryOptions | McpscopePlugin;
   readonly health?: HealthOptions;
   /** Whether the recorder keeps every request's facts (default) or only counts them. */
   readonly keepRequests?: boolean;
