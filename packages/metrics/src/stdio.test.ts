@@ -39,7 +39,19 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     } finally {
       await child.close();
     }
-    // Nothing but MCP ever reached stdout: the client parsed every line as JSON-RPC without error.
-    expect(child.stderr()).not.toMatch(/\[mcpscope\] plugin/);
+    // Nothing but MCP ever reached stdout, read raw (the client's parser would drop other lines): the
+    // answers to initialize and the two calls, and nothing else.
+    expect(child.foreignStdoutLines()).toEqual([]);
+    const lines = child
+      .stdout()
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { jsonrpc: string; id?: number });
+    expect(lines.map((line) => [line.jsonrpc, line.id])).toEqual([
+      ['2.0', 0],
+      ['2.0', 1],
+      ['2.0', 2],
+    ]);
+    expect(child.stderr()).not.toMatch(/\[mcpscope\]/);
   });
 });
