@@ -56,3 +56,32 @@ describe.each(SDK_VERSIONS)('closing the server flushes the destination, SDK %s'
     },
   );
 });
+
+describe.each(SDK_VERSIONS)('flushOnClose, SDK %s', (sdk) => {
+  it.each([
+    [undefined, 1],
+    [true, 1],
+    [false, 0],
+  ] as const)(
+    'flushOnClose: %s flushes the destination %i time(s) when the server closes',
+    async (flushOnClose, flushes) => {
+      let flushed = 0;
+      const destination = {
+        write: () => undefined,
+        flush(callback: () => void) {
+          flushed++;
+          callback();
+        },
+      };
+      const plugin = logging({
+        logger: pino({}, destination),
+        ...(flushOnClose === undefined ? {} : { flushOnClose }),
+      });
+      const server = observe(createExampleServer({ sdk })).use(plugin);
+      const client = await connectInMemory(server, sdk);
+      await client.callTool('echo', { text: 'hello' });
+      await server.close();
+      expect(flushed).toBe(flushes);
+    },
+  );
+});

@@ -13,8 +13,9 @@ interface Run {
 }
 
 /** Talks raw JSON-RPC to the child over stdin, keeps every byte of its stdout and stderr. */
-async function runStdioServer(sdk: string, logLevel: string): Promise<Run> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT, sdk], {
+async function runStdioServer(sdk: string, logLevel: string, level?: string): Promise<Run> {
+  const args = ['--import', 'tsx', SERVER_SCRIPT, sdk, ...(level === undefined ? [] : [level])];
+  const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, LOG_LEVEL: logLevel },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -128,6 +129,15 @@ describe.each(SDK_VERSIONS)('a stdio server with logging, SDK %s', (sdk) => {
 
   it('respects LOG_LEVEL (error: only the failing call is logged)', async () => {
     const run = await runStdioServer(sdk, 'error');
+    expect(run.exitCode).toBe(0);
+    expect(parseLines(run.stdout.toString('utf8'))).toHaveLength(3);
+    expect(parseLines(run.stderr).map((line) => [line.level, line.msg])).toEqual([
+      [LEVEL.error, 'tools/call fail tool_error'],
+    ]);
+  });
+
+  it('the level option wins over LOG_LEVEL (level: error with LOG_LEVEL=debug)', async () => {
+    const run = await runStdioServer(sdk, 'debug', 'error');
     expect(run.exitCode).toBe(0);
     expect(parseLines(run.stdout.toString('utf8'))).toHaveLength(3);
     expect(parseLines(run.stderr).map((line) => [line.level, line.msg])).toEqual([

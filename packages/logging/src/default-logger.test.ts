@@ -1,0 +1,31 @@
+/** The logger `logging()` makes when given none: its level (the `level` option, else LOG_LEVEL, else info). */
+import { afterEach, describe, expect, it } from 'vitest';
+import { logging } from './index.js';
+
+const saved = process.env.LOG_LEVEL;
+afterEach(() => {
+  if (saved === undefined) delete process.env.LOG_LEVEL;
+  else process.env.LOG_LEVEL = saved;
+});
+
+describe('the default logger’s level', () => {
+  it.each([
+    [undefined, undefined, 'info'],
+    [undefined, 'debug', 'debug'],
+    [undefined, ' WARN ', 'warn'],
+    [undefined, 'loud', 'info'],
+    ['error', 'debug', 'error'],
+    ['silent', undefined, 'silent'],
+  ] as const)('level option %s, LOG_LEVEL %s: %s', (level, environment, expected) => {
+    if (environment === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = environment;
+    const plugin = logging(level === undefined ? {} : { level });
+    expect(plugin.logger.level).toBe(expected);
+  });
+
+  it('the level option is ignored when a logger is given', () => {
+    const given = logging({ level: 'error' }).logger;
+    given.level = 'debug';
+    expect(logging({ logger: given, level: 'error' }).logger.level).toBe('debug');
+  });
+});
