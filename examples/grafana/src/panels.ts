@@ -28,9 +28,6 @@ const rate = (selector: string, metric = `${operations}_count`) =>
 const quantile = (q: number, by: string, selector = '') =>
   `histogram_quantile(${q}, sum by (le, ${by}) (${rate(selector, `${operations}_bucket`)}))`;
 
-/** JSON-RPC codes that mean the client made a mistake (the conventions do not count them as errors). */
-export const CLIENT_MISTAKE_CODES = '-32700|-32600|-32601|-32602|-32002';
-
 export const PANELS: readonly PanelSpec[] = [
   {
     title: 'Request rate by method',
@@ -51,6 +48,20 @@ export const PANELS: readonly PanelSpec[] = [
       {
         expr: `sum by (error_type) (${rate(', error_type!=""')}) / ignoring (error_type) group_left sum(${rate('')})`,
         legend: '{{error_type}}',
+      },
+    ],
+  },
+  {
+    title: 'Failures by whose business they are',
+    description:
+      'Failed requests per second by mcp_error_side, as core decides it: client (its mistakes, flows it must follow, rate limits), server (the server failed: page on this), tool (a tool reported its own failure).',
+    unit: 'reqps',
+    visualization: 'timeseries',
+    width: 12,
+    queries: [
+      {
+        expr: `sum by (mcp_error_side) (${rate(', mcp_error_side!=""')})`,
+        legend: '{{mcp_error_side}}',
       },
     ],
   },
@@ -95,8 +106,8 @@ export const PANELS: readonly PanelSpec[] = [
     width: 12,
     queries: [
       {
-        expr: `sum by (gen_ai_tool_name, outcome) (increase(${operations}_count{${target}, mcp_method_name="tools/call", gen_ai_tool_name=~"$tool"}[$__range]))`,
-        legend: '{{gen_ai_tool_name}} {{outcome}}',
+        expr: `sum by (gen_ai_tool_name, mcp_request_outcome) (increase(${operations}_count{${target}, mcp_method_name="tools/call", gen_ai_tool_name=~"$tool"}[$__range]))`,
+        legend: '{{gen_ai_tool_name}} {{mcp_request_outcome}}',
       },
     ],
   },
@@ -109,8 +120,8 @@ export const PANELS: readonly PanelSpec[] = [
     width: 12,
     queries: [
       {
-        expr: `sum by (tool_error_reason) (${rate(', mcp_method_name="tools/call", tool_error_reason!=""')})`,
-        legend: '{{tool_error_reason}}',
+        expr: `sum by (mcp_tool_error_reason) (${rate(', mcp_method_name="tools/call", mcp_tool_error_reason!=""')})`,
+        legend: '{{mcp_tool_error_reason}}',
       },
     ],
   },
@@ -160,8 +171,8 @@ export const PANELS: readonly PanelSpec[] = [
     width: 12,
     queries: [
       {
-        expr: `sum by (plugin, reason) (rate(mcp_server_refused_requests_total{${target}}[$__rate_interval]))`,
-        legend: '{{plugin}} {{reason}}',
+        expr: `sum by (mcp_refusal_plugin, mcp_refusal_reason) (rate(mcp_server_refused_requests_total{${target}}[$__rate_interval]))`,
+        legend: '{{mcp_refusal_plugin}} {{mcp_refusal_reason}}',
       },
     ],
   },
@@ -173,8 +184,22 @@ export const PANELS: readonly PanelSpec[] = [
     width: 12,
     queries: [
       {
-        expr: `sum by (mcp_method_name, direction) (rate(mcp_server_notifications_total{${target}}[$__rate_interval]))`,
-        legend: '{{direction}} {{mcp_method_name}}',
+        expr: `sum by (mcp_method_name, mcp_notification_direction) (rate(mcp_server_notifications_total{${target}}[$__rate_interval]))`,
+        legend: '{{mcp_notification_direction}} {{mcp_method_name}}',
+      },
+    ],
+  },
+  {
+    title: 'Transport errors',
+    description:
+      'Errors the transport reported per second, by mcp_error_side: client (malformed JSON, requests before initialize, wrong headers) or server (broken streams).',
+    unit: 'short',
+    visualization: 'timeseries',
+    width: 12,
+    queries: [
+      {
+        expr: `sum by (mcp_error_side) (rate(mcp_server_transport_errors_total{${target}}[$__rate_interval]))`,
+        legend: '{{mcp_error_side}}',
       },
     ],
   },

@@ -68,9 +68,13 @@ describe.skipIf(!prometheusAvailable)('dashboard and alert queries against a rea
       await expect(prometheus.query(rule.expr), rule.alert).resolves.toBeInstanceOf(Array);
     }
     // The workload's alerts calls went over the rate limit: the refusal series exists.
-    const refused = await prometheus.query('sum by (plugin, reason) (mcp_server_refused_requests_total)');
+    const refused = await prometheus.query(
+      'sum by (mcp_refusal_plugin, mcp_refusal_reason) (mcp_server_refused_requests_total)',
+    );
     expect(
-      refused.map((series) => `${series.metric.plugin} ${series.metric.reason} ${series.value}`),
+      refused.map(
+        (series) => `${series.metric.mcp_refusal_plugin} ${series.metric.mcp_refusal_reason} ${series.value}`,
+      ),
     ).toEqual(['rate-limit rate_limited 5']);
   });
 });
