@@ -149,12 +149,12 @@ function printToolTable(all: readonly Sample[]): void {
   for (const tool of tools) {
     const ofTool = counts.filter((sample) => sample.labels.gen_ai_tool_name === tool);
     const calls = ofTool.reduce((sum, sample) => sum + sample.value, 0);
-    const failed = ofTool.filter((sample) => sample.labels.outcome !== 'ok');
+    const failed = ofTool.filter((sample) => sample.labels.mcp_request_outcome !== 'ok');
     const errors = failed.reduce((sum, sample) => sum + sample.value, 0);
     const reasons = failed
       .map(
         (sample) =>
-          `${sample.labels.tool_error_reason || sample.labels.error_type || sample.labels.outcome} ×${sample.value}`,
+          `${sample.labels.mcp_tool_error_reason || sample.labels.error_type || sample.labels.mcp_request_outcome} ×${sample.value}`,
       )
       .join(', ');
     const buckets = bucketsOf(
@@ -181,14 +181,14 @@ function printOtherMethods(all: readonly Sample[]): void {
     const method = sample.labels.mcp_method_name ?? '';
     const entry = byMethod.get(method) ?? { total: 0, failed: 0 };
     entry.total += sample.value;
-    if (sample.labels.outcome !== 'ok') entry.failed += sample.value;
+    if (sample.labels.mcp_request_outcome !== 'ok') entry.failed += sample.value;
     byMethod.set(method, entry);
   }
   const refused = all
     .filter((sample) => sample.name === 'mcp_server_refused_requests_total' && sample.value > 0)
     .map(
       (sample) =>
-        `${sample.labels.gen_ai_tool_name || sample.labels.mcp_method_name} ${sample.value} (${sample.labels.plugin}: ${sample.labels.reason}, per ${sample.labels.scope})`,
+        `${sample.labels.gen_ai_tool_name || sample.labels.mcp_method_name} ${sample.value} (${sample.labels.mcp_refusal_plugin}: ${sample.labels.mcp_refusal_reason}, per ${sample.labels.mcp_refusal_scope})`,
     );
   out(`  refused by plugins: ${refused.length === 0 ? 'none' : refused.join(', ')}`);
   const sessions =

@@ -79,7 +79,7 @@ describe('the stdio example', () => {
           (text) =>
             text.startsWith('mcp_server_operation_duration_seconds_count') &&
             text.includes(`gen_ai_tool_name="${tool}"`) &&
-            text.includes(`tool_error_reason="${reason}"`),
+            text.includes(`mcp_tool_error_reason="${reason}"`),
         );
     expect(line('get_forecast', '')).toMatch(/network_transport="pipe".* 1$/);
     expect(line('radar_image', 'handler_threw')).toMatch(/ 1$/);

@@ -46,9 +46,9 @@ describe('the SDK 2.x example', () => {
     expect(
       count(['gen_ai_tool_name="get_forecast"', 'mcp_protocol_version="2026-07-28"', 'outcome="ok"']),
     ).toBe(1);
-    expect(count(['gen_ai_tool_name="radar_image"', 'tool_error_reason="handler_threw"'])).toBe(1);
+    expect(count(['gen_ai_tool_name="radar_image"', 'mcp_tool_error_reason="handler_threw"'])).toBe(1);
     expect(
-      count(['gen_ai_tool_name="_OTHER"', 'error_type="-32602"', 'tool_error_reason="unknown_tool"']),
+      count(['gen_ai_tool_name="_OTHER"', 'error_type="-32602"', 'mcp_tool_error_reason="unknown_tool"']),
     ).toBe(1);
     expect(count(['mcp_method_name="tools/call"'])).toBe(3);
     expect((await fetch(`${running.baseUrl}/readyz`)).status).toBe(200);
