@@ -12,7 +12,8 @@ function sourceFiles(directory) {
   for (const name of readdirSync(directory)) {
     const path = join(directory, name);
     if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
-    else if (/\.(m|c)?ts$/.test(name) && !/\.test\.ts$/.test(name) && !name.endsWith('.d.ts')) files.push(path);
+    else if (/\.(m|c)?ts$/.test(name) && !/\.test\.ts$/.test(name) && !name.endsWith('.d.ts'))
+      files.push(path);
   }
   return files;
 }
@@ -85,7 +86,12 @@ let failed = false;
 for (const directory of directories) {
   for (const cycle of cyclesOf(graphOf(resolve(directory)))) {
     failed = true;
-    console.error(`Import cycle: ${cycle.map((file) => relative(root, file)).sort().join(' <-> ')}`);
+    console.error(
+      `Import cycle: ${cycle
+        .map((file) => relative(root, file))
+        .sort()
+        .join(' <-> ')}`,
+    );
   }
 }
 if (failed) process.exit(1);

@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flushPlugins, endpointFacts } from '@mcpscope/core';
+import { endpointFacts, flushPlugins } from '@mcpscope/core';
 import { connectInMemory } from './bench-server.js';
 import { callEcho } from './load.js';
 import { type ScenarioCounts, scenarioNamed } from './scenarios.js';

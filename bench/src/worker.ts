@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { flushPlugins, endpointFacts } from '@mcpscope/core';
+import { endpointFacts, flushPlugins } from '@mcpscope/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { connectInMemory, startHttpHost } from './bench-server.js';
 import type { ClientMessage } from './http-client.js';

@@ -159,7 +159,8 @@ function stdioHarness(sdk: SdkVersion): Harness {
       rmSync(directory, { recursive: true, force: true });
       // Nothing but JSON-RPC may reach a stdio server's stdout.
       const foreign = children.flatMap((child) => child.foreignStdoutLines());
-      if (foreign.length > 0) throw new Error(`non-JSON-RPC lines on stdout: ${JSON.stringify(foreign.slice(0, 3))}`);
+      if (foreign.length > 0)
+        throw new Error(`non-JSON-RPC lines on stdout: ${JSON.stringify(foreign.slice(0, 3))}`);
     },
   };
 }

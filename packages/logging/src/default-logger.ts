@@ -8,5 +8,5 @@ function isLevel(level: string | undefined): level is LevelWithSilent {
 export function createDefaultLogger(level?: LevelWithSilent): Logger {
   const fromEnvironment = process.env.LOG_LEVEL?.trim().toLowerCase();
   const chosen = level ?? (isLevel(fromEnvironment) ? fromEnvironment : 'info');
-  return pino({ level: chosen }, pino.destination({ dest: 2, sync: true }));
+  return pino({ level: chosen }, pino.destination({ dest: 2, sync: false }));
 }

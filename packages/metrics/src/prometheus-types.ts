@@ -64,7 +64,7 @@ export interface MetricsOptions extends RecordingOptions {
    * When set, the route answers 401 unless the request carries `Authorization: Bearer <token>`.
    * @default undefined (no token asked)
    */
-  readonly bearerToken?: string;
+  readonly bearerToken?: string | undefined;
   /**
    * In Node cluster workers: share the registry with the primary's `clusterMetrics()` route
    * (prom-client's AggregatorRegistry) and contribute no route of its own. Ignored outside cluster
@@ -90,5 +90,5 @@ export interface ClusterMetricsOptions {
    * When set, the route answers 401 unless the request carries `Authorization: Bearer <token>`.
    * @default undefined (no token asked)
    */
-  readonly bearerToken?: string;
+  readonly bearerToken?: string | undefined;
 }

@@ -105,7 +105,10 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
 
   it('request.trace (what a tracing plugin sets with setTrace) is the trace events join, own and handler-captured', async () => {
     const ids = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
-    const setsTrace: McpscopePlugin = { name: 'sets-trace', onRequestStart: (request) => request.setTrace(ids) };
+    const setsTrace: McpscopePlugin = {
+      name: 'sets-trace',
+      onRequestStart: (request) => request.setTrace(ids),
+    };
     const server = observe(createExampleServer({ sdk }));
     addTool(server, 'self_report', async () => {
       Sentry.captureMessage('reported by the handler');

@@ -5,7 +5,7 @@
  * ran as often, and nothing stays in flight: not in core, not in the metrics gauges, not in health,
  * not as an open span; every request got one log line, one histogram count and one span.
  */
-import { type RequestFacts, endpointFacts } from '@mcpscope/core';
+import { endpointFacts, type RequestFacts } from '@mcpscope/core';
 import { sentry } from '@mcpscope/sentry';
 import {
   connectRaw,
