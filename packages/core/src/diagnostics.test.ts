@@ -105,4 +105,25 @@ describe('receivers of endpoints that come and go', () => {
     reportDiagnostic(plugin, { code: 'MCPSCOPE_TEST_ROUTED', message: 'x' });
     expect(got.sort()).toEqual(['session 4', 'shared MCPSCOPE_TEST_ROUTED']);
   });
+
+  it('sends diagnostics reported after every endpoint closed to the receiver of the one attached last, not stderr', async () => {
+    const plugin: McpscopePlugin = { name: 'draining' };
+    const got: string[] = [];
+    const early = observe(createExampleServer({ sdk: 'v2' }), { onDiagnostic: () => got.push('early') }).use(
+      plugin,
+    );
+    const last = observe(createExampleServer({ sdk: 'v2' }), {
+      onDiagnostic: (d) => got.push(`last ${d.code}`),
+    }).use(plugin);
+    await early.close();
+    await last.close();
+    const stderr = captureStderr();
+    try {
+      reportDiagnostic(plugin, { code: 'MCPSCOPE_TEST_AFTER_CLOSE', message: 'drained' });
+    } finally {
+      stderr.restore();
+    }
+    expect(got).toEqual(['last MCPSCOPE_TEST_AFTER_CLOSE']);
+    expect(stderr.lines()).toEqual([]);
+  });
 });

@@ -40,7 +40,10 @@ function liveEntries(plugin: McpscopePlugin): ReceiverEntry[] {
     const endpoint = entry.endpoint.deref();
     return endpoint !== undefined && !endpoint.closed;
   });
-  if (live.length !== entries.length) shared.receivers.set(plugin, live);
+  if (live.length !== entries.length) {
+    shared.receivers.set(plugin, live);
+    if (live.length === 0) shared.lastReceivers.set(plugin, [entries[entries.length - 1]!.receiver]);
+  }
   return live;
 }
 
@@ -58,15 +61,24 @@ export function addDiagnosticReceiver(
   shared.receivers.set(plugin, entries);
 }
 
-/** The distinct receivers of the plugin's open endpoints, newest first; stderr when there are none. */
-function receiversOf(plugin: McpscopePlugin): DiagnosticReceiver[] {
+function distinctReceivers(entries: readonly ReceiverEntry[]): DiagnosticReceiver[] {
   const distinct: DiagnosticReceiver[] = [];
-  const entries = liveEntries(plugin);
   for (let index = entries.length - 1; index >= 0; index--) {
     const { receiver } = entries[index]!;
     if (!distinct.includes(receiver)) distinct.push(receiver);
   }
-  return distinct.length === 0 ? [writeDiagnosticToStderr] : distinct;
+  return distinct;
+}
+
+/**
+ * The distinct receivers of the plugin's open endpoints, newest first; once every endpoint closed, the
+ * receiver of the endpoint it was attached to last (a drain reports after its servers closed); stderr
+ * before it was attached anywhere.
+ */
+function receiversOf(plugin: McpscopePlugin): DiagnosticReceiver[] {
+  const live = distinctReceivers(liveEntries(plugin));
+  if (live.length > 0) return live;
+  return shared.lastReceivers.get(plugin) ?? [writeDiagnosticToStderr];
 }
 
 function deliver(receivers: Iterable<DiagnosticReceiver>, diagnostic: Diagnostic): void {

@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EndpointInternals } from './internal-types.js';
 import type { ContextCarrier, DiagnosticReceiver, McpscopePlugin, RequestFacts } from './types.js';
 
-export const SHARED_STATE_VERSION = 1;
+export const SHARED_STATE_VERSION = 2;
 
 /** An endpoint's receiver, for as long as the endpoint is open and reachable. */
 export interface ReceiverEntry {
@@ -26,6 +26,8 @@ export interface SharedState {
   readonly carriers: Set<ContextCarrier>;
   /** The diagnostic receivers of the endpoints each plugin is attached to, held weakly by endpoint. */
   readonly receivers: WeakMap<McpscopePlugin, ReceiverEntry[]>;
+  /** The receiver of the endpoint a plugin was attached to last, once all of them closed (a drain reports after). */
+  readonly lastReceivers: WeakMap<McpscopePlugin, DiagnosticReceiver[]>;
   /** Diagnostic codes already reported, per plugin instance (or reporting object). */
   readonly reported: WeakMap<object, Set<string>>;
   /** A plugin's close in progress, shared by concurrent closes. */
@@ -41,6 +43,7 @@ function createSharedState(): SharedState {
     requestStorage: new AsyncLocalStorage(),
     carriers: new Set(),
     receivers: new WeakMap(),
+    lastReceivers: new WeakMap(),
     reported: new WeakMap(),
     closings: new WeakMap(),
   };

@@ -34,7 +34,9 @@ const { values } = parseArgs({
   },
 });
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const PACKAGE_NODE = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
+// Node 24 as the repository's benchmark installs it (bench/ depends on the npm `node` package; no package with
+// tests may, or its `node` would replace PATH's in them).
+const PACKAGE_NODE = fileURLToPath(new URL('../../../bench/node_modules/node/bin/node', import.meta.url));
 const node = values.node ?? (existsSync(PACKAGE_NODE) ? PACKAGE_NODE : process.execPath);
 const calls = Number(values.calls);
 const warmup = Number(values.warmup);

@@ -8,9 +8,12 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Registry } from 'prom-client';
 
-const METRIC_METHODS = ['labels', 'observe', 'inc', 'dec', 'set', 'get'] as const;
+const METRIC_METHODS = ['labels', 'series', 'observe', 'inc', 'dec', 'set', 'get'] as const;
 
-/** A registry whose metrics throw from every recording and reading method once `broken` is set. */
+/**
+ * A registry whose metrics throw from every recording and reading method once `broken` is set: prom-client's
+ * own and `series`, the plugin's histograms' way in.
+ */
 export class BrokenRegistry extends Registry {
   broken = false;
 

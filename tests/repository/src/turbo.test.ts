@@ -30,7 +30,8 @@ function testCode(): string[] {
  * ports), which README fixtures read with a default. Strict mode keeps a developer's own values out of
  * the tests on purpose: they are not knobs.
  */
-const APPLICATION_SETTINGS = /^(OTEL_\w+|SENTRY_\w+|LOG_LEVEL|NODE_ENV|PORT|HOST|METRICS_PORT)$/;
+const APPLICATION_SETTINGS =
+  /^(OTEL_\w+|SENTRY_\w+|LOG_LEVEL|NODE_ENV|PORT|HOST|METRICS_PORT|METRICS_TOKEN)$/;
 
 const ENV_ACCESS =
   /(delete\s+)?process\.env(?:\.([A-Za-z_]\w*)|\[\s*['"]([A-Za-z_]\w*)['"]\s*\])(\s*=(?!=))?/g;
@@ -47,7 +48,9 @@ function environmentUse(): { read: Map<string, string>; set: Set<string> } {
       else if (!reads.has(name)) reads.set(name, file);
     }
     // `{ ...process.env, DELAY_MS: '0' }`: a key in an object the test passes as a child's environment.
-    for (const match of source.matchAll(/\b([A-Z][A-Z0-9_]*)\s*:\s*(?:String\(|'|"|`)/g)) set.add(match[1]!);
+    for (const match of source.matchAll(/\b([A-Z][A-Z0-9_]*)\s*:\s*(?:String\(|'|"|`|[a-z]\w*\s*[,}])/g)) {
+      set.add(match[1]!);
+    }
   }
   return { read: reads, set };
 }
