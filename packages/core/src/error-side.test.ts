@@ -1,6 +1,6 @@
 /** Core decides once whose business each failure is; every plugin reads `errorSide` from the facts. */
 
-import { connectInMemory, createExampleServer, SDK_VERSIONS, waitFor } from '@mcpscope/test-kit';
+import { connectInMemory, connectRaw, createExampleServer, SDK_VERSIONS, waitFor } from '@mcpscope/test-kit';
 import type { McpServer as V1McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { UrlElicitationRequiredError as V1UrlElicitationRequired } from '@modelcontextprotocol/sdk/types.js';
 import {
@@ -74,5 +74,40 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       'no/such_method - error -32601 - client',
     ]);
     await client.close();
+  });
+
+  it('gives params that fail the SDK’s own request schema to the client, whatever code the SDK answers with', async () => {
+    const recorder = recordingPlugin();
+    const connection = await connectRaw(observe(createExampleServer({ sdk })).use(recorder), sdk);
+    await connection.send({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
+    await connection.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await connection.send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: { not: 'a string' } },
+    });
+    await connection.send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'echo', arguments: 'text' },
+    });
+    await waitFor(() => recorder.ended.length === 3, 'three requests');
+    const codes = connection.received
+      .map((message) => (message as { error?: { code: number } }).error?.code)
+      .filter((code) => code !== undefined);
+    // SDK 1.x says -32603 (its schema's ZodError), 2.x -32602; either way the client sent it.
+    expect(codes).toEqual(sdk === 'v1' ? [-32603, -32603] : [-32602, -32602]);
+    expect(recorder.ended.slice(1).map((request) => [request.outcome, request.errorSide])).toEqual([
+      ['error', 'client'],
+      ['error', 'client'],
+    ]);
+    await connection.close();
   });
 });

@@ -17,7 +17,7 @@ import type {
   ToolErrorReason,
   TraceIds,
 } from './types.js';
-import { isClientErrorCode, OTHER_VALUE, toolErrorSide } from './vocabulary.js';
+import { isClientErrorCode, isRequestSchemaError, OTHER_VALUE, toolErrorSide } from './vocabulary.js';
 
 const { timeOrigin } = performance;
 
@@ -183,7 +183,10 @@ export class RequestRecord implements RequestFacts {
       }
       // A JSON-RPC error is not a tool error: a handler that threw one (URL elicitation) chose the code.
       this.toolErrorReason = undefined;
-      this.errorSide = code !== undefined && isClientErrorCode(code) ? 'client' : 'server';
+      this.errorSide =
+        code !== undefined && (isClientErrorCode(code) || isRequestSchemaError(this.error))
+          ? 'client'
+          : 'server';
       return;
     }
     const result = message.result;

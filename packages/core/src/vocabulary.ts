@@ -98,6 +98,23 @@ export function isClientErrorCode(code: number): boolean {
   return CLIENT_ERROR_CODES.has(code);
 }
 
+const SCHEMA_ERROR_NAMES: ReadonlySet<string> = new Set(['ZodError', '$ZodError']);
+
+/**
+ * SDK 1.x answers a request whose params fail its own schema (a tool name that is not a string, arguments
+ * that are not an object) with -32603 Internal error, the ZodError of that parse as the thrown error. The
+ * client sent it: an error at `params` or `method` of the request schema is the client's business.
+ */
+export function isRequestSchemaError(error: unknown): boolean {
+  if (!(error instanceof Error) || !SCHEMA_ERROR_NAMES.has(error.name)) return false;
+  const issues = (error as { issues?: unknown }).issues;
+  if (!Array.isArray(issues) || issues.length === 0) return false;
+  return issues.every((issue: { path?: unknown }) => {
+    const first = Array.isArray(issue?.path) ? issue.path[0] : undefined;
+    return first === 'params' || first === 'method';
+  });
+}
+
 /** Whose business a tools/call failure is, by its reason. */
 export function toolErrorSide(reason: ToolErrorReason): ErrorSide {
   switch (reason) {
