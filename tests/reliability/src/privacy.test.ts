@@ -1,0 +1,305 @@
+/**
+ * One privacy rule across the signals (issue 15): one table of privacy options, each given alike to
+ * logging, tracing and Sentry (the option names are core's `PrivacyOptions` in all three), and the same
+ * two tool calls per case, with arguments holding six secrets (`githubToken`, `x-api-key`, `jwt`,
+ * `accessKey`, `userPassword`, `authorization`) and one plain value (`region`):
+ *
+ * - `connect_account` throws an error echoing the access key and the region: a log line, a span and a
+ *   Sentry event, each with the arguments (when recorded), the error message, and the `isError` result
+ *   the SDK answered with (when recorded; tracing records the results of successful calls only);
+ * - `issue_credentials` answers with a secret under `sessionToken`, the region, and the GitHub token
+ *   echoed into its text: a log line and a span (a successful call is no Sentry event).
+ *
+ * Asserted exactly, per signal: the recorded arguments and results (the same JSON string in each),
+ * every secret key as `[REDACTED]`, the cut to `maxPayloadLength` ending with `…[truncated]`, the
+ * error message scrubbed of the argument strings the signal may not show; and in the raw text of every
+ * log line, span, metric exposition and Sentry envelope, no secret at all, and the plain value only
+ * where the case records it.
+ */
+import { type PrivacyOptions, REDACTED, TRUNCATED } from '@mcpscope/core';
+import { renderRegistry } from '@mcpscope/metrics';
+import { connectInMemory, createExampleServer, SDK_VERSIONS, type SdkVersion } from '@mcpscope/test-kit';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import * as Sentry from '@sentry/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inMemoryTracing } from '../test/otel.js';
+import {
+  ARGUMENTS,
+  addPrivacyTools,
+  issuedResult,
+  REGION,
+  RESULT_SECRET,
+  SECRET_ARGUMENTS,
+  thrownMessage,
+} from '../test/privacy-tools.js';
+import { initSentry, type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
+import { createStack } from '../test/stack.js';
+
+let endpoint: SentryEndpoint;
+const otel = inMemoryTracing();
+
+beforeAll(async () => {
+  endpoint = await startSentryEndpoint();
+  initSentry(endpoint.dsn, { dedupe: false });
+});
+
+afterAll(async () => {
+  await Sentry.close(2_000);
+  await endpoint.close();
+});
+
+/** The placeholder, written out: core's constant must be this very string. */
+const HIDDEN = '[REDACTED]';
+/** The marker of a cut payload, written out (core's `TRUNCATED`). */
+const CUT = '…[truncated]';
+const SECRET_KEYS = Object.keys(SECRET_ARGUMENTS);
+const SECRETS = [...Object.values(SECRET_ARGUMENTS), RESULT_SECRET];
+
+/** The arguments with every secret key hidden, and `overrides`. */
+const hiddenArguments = (overrides: Record<string, string> = {}) => ({
+  ...Object.fromEntries(SECRET_KEYS.map((key) => [key, HIDDEN])),
+  region: REGION,
+  ...overrides,
+});
+
+/** What the SDKs answer `connect_account` with (both: the thrown message as an `isError` result). */
+const refusedResult = (message: string) => ({ content: [{ type: 'text', text: message }], isError: true });
+
+/** `text` cut to `length` characters, the marker included. */
+const cut = (text: string, length: number) => {
+  if (text.length <= length) throw new Error(`the table's payload is not longer than ${length}: ${text}`);
+  return text.slice(0, length - CUT.length) + CUT;
+};
+
+interface Case {
+  readonly name: string;
+  readonly options: PrivacyOptions;
+  /** The recorded arguments of both calls (JSON), or undefined when not recorded. */
+  readonly arguments: string | undefined;
+  /** `connect_account`'s error message as every signal shows it. */
+  readonly message: string;
+  /** `connect_account`'s recorded result (logs, Sentry). */
+  readonly refused: string | undefined;
+  /** `issue_credentials`' recorded result (logs, spans). */
+  readonly issued: string | undefined;
+  /** Whether the plain value may show (it must then show in each signal). */
+  readonly regionShown: boolean;
+}
+
+const MAX = 48;
+const shown = thrownMessage({ ...ARGUMENTS, accessKey: HIDDEN });
+const allHidden = thrownMessage({ ...ARGUMENTS, accessKey: HIDDEN, region: HIDDEN });
+const issuedShown = JSON.stringify({
+  content: [{ type: 'text', text: `issued in ${REGION} for ${HIDDEN}` }],
+  structuredContent: { sessionToken: HIDDEN, region: REGION },
+});
+
+const CASES: Case[] = [
+  {
+    name: 'defaults: no argument or result value anywhere',
+    options: {},
+    arguments: undefined,
+    message: allHidden,
+    refused: undefined,
+    issued: undefined,
+    regionShown: false,
+  },
+  {
+    name: 'recordArguments: the plain value shows, every secret key is [REDACTED]',
+    options: { recordArguments: true },
+    arguments: JSON.stringify(hiddenArguments()),
+    message: shown,
+    refused: undefined,
+    issued: undefined,
+    regionShown: true,
+  },
+  {
+    name: `maxPayloadLength ${MAX}: arguments and results cut to exactly ${MAX} characters`,
+    options: { recordArguments: true, recordResults: true, maxPayloadLength: MAX },
+    arguments: cut(JSON.stringify(hiddenArguments()), MAX),
+    message: shown,
+    refused: cut(JSON.stringify(refusedResult(shown)), MAX),
+    issued: cut(issuedShown, MAX),
+    regionShown: true,
+  },
+  {
+    name: 'redact a bare key: the plain value is hidden too, in the error message as well',
+    options: { recordArguments: true, redact: ['region'] },
+    arguments: JSON.stringify(hiddenArguments({ region: HIDDEN })),
+    message: allHidden,
+    refused: undefined,
+    issued: undefined,
+    regionShown: false,
+  },
+  {
+    name: 'redact a path: only that path of the result is hidden',
+    options: { recordArguments: true, recordResults: true, redact: ['structuredContent.region'] },
+    arguments: JSON.stringify(hiddenArguments()),
+    message: shown,
+    refused: JSON.stringify(refusedResult(shown)),
+    issued: JSON.stringify({
+      content: [{ type: 'text', text: `issued in ${REGION} for ${HIDDEN}` }],
+      structuredContent: { sessionToken: HIDDEN, region: HIDDEN },
+    }),
+    regionShown: true,
+  },
+  {
+    name: 'recordResults alone: results shown without any argument string',
+    options: { recordResults: true },
+    arguments: undefined,
+    message: allHidden,
+    refused: JSON.stringify(refusedResult(allHidden)),
+    issued: JSON.stringify({
+      content: [{ type: 'text', text: `issued in ${HIDDEN} for ${HIDDEN}` }],
+      structuredContent: { sessionToken: HIDDEN, region: HIDDEN },
+    }),
+    regionShown: false,
+  },
+  {
+    name: 'recordArguments and recordResults',
+    options: { recordArguments: true, recordResults: true },
+    arguments: JSON.stringify(hiddenArguments()),
+    message: shown,
+    refused: JSON.stringify(refusedResult(shown)),
+    issued: issuedShown,
+    regionShown: true,
+  },
+];
+
+function spanText(span: ReadableSpan): string {
+  return JSON.stringify({
+    name: span.name,
+    attributes: span.attributes,
+    events: span.events,
+    status: span.status,
+    links: span.links,
+    resource: span.resource.attributes,
+  });
+}
+
+const ARGUMENTS_KEY = 'gen_ai.tool.call.arguments';
+const RESULT_KEY = 'gen_ai.tool.call.result';
+
+/** Both calls through every plugin with the same privacy options; what each signal recorded. */
+async function record(sdk: SdkVersion, options: PrivacyOptions) {
+  otel.exporter.reset();
+  endpoint.clear();
+  const stack = createStack({
+    tracerProvider: otel.provider,
+    logging: options,
+    tracing: options,
+    sentry: options,
+  });
+  const server = stack.observe(addPrivacyTools(createExampleServer({ sdk }), sdk));
+  const client = await connectInMemory(server, sdk);
+  // What the client gets is never redacted.
+  expect(await client.callTool('connect_account', ARGUMENTS)).toEqual(
+    refusedResult(thrownMessage(ARGUMENTS)),
+  );
+  expect(await client.callTool('issue_credentials', ARGUMENTS)).toEqual(issuedResult(ARGUMENTS));
+  await client.close();
+  await server.close();
+  expect(await Sentry.flush(5_000)).toBe(true);
+  expect(stack.failures).toEqual([]);
+  stack.dispose();
+
+  const lines = stack.log.lines();
+  const line = (msg: string) => {
+    const found = lines.filter((candidate) => candidate.msg === msg);
+    expect(found, msg).toHaveLength(1);
+    return found[0]!;
+  };
+  const span = (name: string) => {
+    const found = otel.spans().filter((candidate) => candidate.name === name);
+    expect(found, name).toHaveLength(1);
+    return found[0]!;
+  };
+  const refusedLine = line('tools/call connect_account tool_error');
+  const issuedLine = line('tools/call issue_credentials ok');
+  const refusedSpan = span('tools/call connect_account');
+  const issuedSpan = span('tools/call issue_credentials');
+  const events = endpoint.events();
+  expect(events).toHaveLength(1);
+  const [event] = events;
+  const context = event?.contexts?.mcp_request ?? {};
+  const err = refusedLine.err as { message?: string; stack?: string } | undefined;
+  const exception = refusedSpan.events.find((spanEvent) => spanEvent.name === 'exception')?.attributes;
+
+  return {
+    signals: {
+      logs: {
+        refusedArguments: refusedLine[ARGUMENTS_KEY],
+        refusedResult: refusedLine[RESULT_KEY],
+        messages: [err?.message, err?.stack?.split('\n')[0]],
+        issuedArguments: issuedLine[ARGUMENTS_KEY],
+        issuedResult: issuedLine[RESULT_KEY],
+      },
+      spans: {
+        refusedArguments: refusedSpan.attributes[ARGUMENTS_KEY],
+        refusedResult: refusedSpan.attributes[RESULT_KEY],
+        messages: [
+          refusedSpan.status.message,
+          exception?.['exception.message'],
+          String(exception?.['exception.stacktrace']).split('\n')[0],
+        ],
+        issuedArguments: issuedSpan.attributes[ARGUMENTS_KEY],
+        issuedResult: issuedSpan.attributes[RESULT_KEY],
+      },
+      sentry: {
+        refusedArguments: context[ARGUMENTS_KEY],
+        refusedResult: context[RESULT_KEY],
+        messages: [event?.exception?.values?.at(-1)?.value],
+      },
+    },
+    texts: {
+      logs: stack.log.text(),
+      spans: otel.spans().map(spanText).join('\n'),
+      sentry: endpoint.rawText(),
+      metrics: [
+        await renderRegistry(stack.registry, 'prometheus'),
+        await renderRegistry(stack.registry, 'openmetrics'),
+      ].join('\n'),
+    },
+  };
+}
+
+describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
+  it("core's placeholder and cut marker are the ones this table writes out", () => {
+    expect([REDACTED, TRUNCATED]).toEqual([HIDDEN, CUT]);
+  });
+
+  it.each(CASES)('$name', async (table) => {
+    const { signals, texts } = await record(sdk, table.options);
+    const error = `Error: ${table.message}`;
+    expect(signals).toEqual({
+      logs: {
+        refusedArguments: table.arguments,
+        refusedResult: table.refused,
+        messages: [table.message, error],
+        issuedArguments: table.arguments,
+        issuedResult: table.issued,
+      },
+      spans: {
+        refusedArguments: table.arguments,
+        // Tracing records the results of successful calls only (its README).
+        refusedResult: undefined,
+        messages: [table.message, table.message, error],
+        issuedArguments: table.arguments,
+        issuedResult: table.issued,
+      },
+      sentry: {
+        refusedArguments: table.arguments,
+        refusedResult: table.refused,
+        messages: [table.message],
+      },
+    });
+
+    // The raw text of every signal: no secret, and the plain value exactly where the case records it.
+    const found = Object.entries(texts).flatMap(([where, text]) =>
+      [...SECRETS, REGION].filter((value) => text.includes(value)).map((value) => `${value} in ${where}`),
+    );
+    expect(found).toEqual(
+      table.regionShown ? [`${REGION} in logs`, `${REGION} in spans`, `${REGION} in sentry`] : [],
+    );
+  });
+});
