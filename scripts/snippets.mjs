@@ -28,6 +28,7 @@ const READMES = [
   'examples/http-server/README.md',
   'examples/stdio-server/README.md',
   'examples/v2-server/README.md',
+  'examples/tenant/README.md',
 ];
 
 const MARKER = /<!-- snippet: ([^#\s]+)#([\w-]+) -->\n```(\w*)\n(?:[\s\S]*?\n)??```/g;
