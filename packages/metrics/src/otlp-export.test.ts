@@ -3,64 +3,25 @@
  * 127.0.0.1: the export is decoded and its instruments, units, bucket boundaries, attributes and counts
  * checked.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { observe } from '@mcpscope/core';
 import { connectInMemory, createExampleServer } from '@mcpscope/test-kit';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { afterEach, expect, it } from 'vitest';
+import { attributesOf, startOtlpReceiver, sumValueOf } from '../test/otlp-receiver.js';
 import { DEFAULT_DURATION_BUCKETS } from './index.js';
 import { INSTRUMENT_NAMES, METER_NAME, openTelemetryMetrics } from './opentelemetry.js';
-
-interface OtlpValue {
-  readonly stringValue?: string;
-}
-interface OtlpPoint {
-  readonly attributes?: { key: string; value: OtlpValue }[];
-  readonly count?: number | string;
-  /** Omitted when 0 (protobuf JSON leaves default values out). */
-  readonly asInt?: number | string;
-  readonly explicitBounds?: number[];
-}
-interface OtlpMetric {
-  readonly name: string;
-  readonly unit?: string;
-  readonly histogram?: { dataPoints: OtlpPoint[] };
-  readonly sum?: { dataPoints: OtlpPoint[]; isMonotonic?: boolean };
-}
-interface OtlpRequest {
-  readonly resourceMetrics: { scopeMetrics: { scope: { name: string }; metrics: OtlpMetric[] }[] }[];
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-async function startReceiver(): Promise<{ url: string; requests: OtlpRequest[]; contentTypes: string[] }> {
-  const requests: OtlpRequest[] = [];
-  const contentTypes: string[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      contentTypes.push(String(request.headers['content-type']));
-      requests.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpRequest);
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/metrics`,
-    requests,
-    contentTypes,
-  };
+async function startReceiver() {
+  const receiver = await startOtlpReceiver();
+  cleanups.push(() => receiver.close());
+  return receiver;
 }
-
-const attributesOf = (point: OtlpPoint) =>
-  Object.fromEntries((point.attributes ?? []).map(({ key, value }) => [key, value.stringValue]));
 
 it('exports the conventions’ instruments over OTLP/HTTP to a local receiver', async () => {
   const receiver = await startReceiver();
@@ -125,7 +86,7 @@ it('exports the conventions’ instruments over OTLP/HTTP to a local receiver', 
   expect(
     transportErrors.sum!.dataPoints.map((point) => [
       attributesOf(point)['mcp.error.side'],
-      Number(point.asInt ?? 0),
+      sumValueOf(point),
     ]),
   ).toEqual([
     ['client', 0],
