@@ -33,6 +33,12 @@ import { until } from '../test/until.js';
 
 /** Cases per SDK; `FUZZ_RUNS` overrides (the figure in the README is the default). */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);
+const MIN_RUNS = 100;
+if (!Number.isInteger(RUNS) || RUNS < MIN_RUNS) {
+  throw new Error(
+    `FUZZ_RUNS=${process.env.FUZZ_RUNS}: at least ${MIN_RUNS} cases, or the floors below prove nothing`,
+  );
+}
 
 const sentrySuite = sentryForSuite(5_000);
 const otel = inMemoryTracing();
@@ -40,6 +46,35 @@ const otel = inMemoryTracing();
 const sentryPlugin = sentry();
 const totals = { cases: 0, messages: 0, answers: 0, requests: 0 };
 const outcomes = new Map<string, number>();
+const perSdk = new Map<SdkVersion, { totals: typeof totals; outcomes: Set<string> }>();
+
+/**
+ * Floors per SDK and fuzzed case, about half of what fast-check's cases give (8.7 messages, 5.4 requests
+ * and 3.5 answers per case over 400 cases), so a generator or harness that stops sending, or answers
+ * nothing, fails the suite instead of passing on fewer checks.
+ */
+const FLOORS = { messages: 4, requests: 2.5, answers: 1.5 };
+/** Outcomes every run of at least MIN_RUNS cases sees (the unknown tool is a tool error in SDK 1.x, an error in 2.x). */
+const REQUIRED_OUTCOMES = {
+  v1: [
+    'ok',
+    'error',
+    'slow:cancelled',
+    'fail:tool_error/handler_threw',
+    'soft_fail:tool_error/handler_returned_error',
+    'add:tool_error/invalid_arguments',
+    '(unregistered):tool_error/unknown_tool',
+  ],
+  v2: [
+    'ok',
+    'error',
+    'slow:cancelled',
+    'fail:tool_error/handler_threw',
+    'soft_fail:tool_error/handler_returned_error',
+    'add:tool_error/invalid_arguments',
+    '(unregistered):error/unknown_tool',
+  ],
+} as const satisfies Record<SdkVersion, readonly string[]>;
 
 afterAll(async () => {
   await Sentry.flush(5_000);
@@ -93,6 +128,7 @@ async function runCase(sdk: SdkVersion, lines: readonly string[]): Promise<void>
   const spansOpenBefore = otel.counter.open;
   const bareConnection = await connectRaw(bare, sdk);
   const observedConnection = await connectRaw(observed, sdk);
+  let answered = 0;
   try {
     await sendAll(bareConnection, lines);
     await sendAll(observedConnection, lines);
@@ -115,6 +151,7 @@ async function runCase(sdk: SdkVersion, lines: readonly string[]): Promise<void>
     expect(canonical(observedAnswers)).toEqual(canonical(bareAnswers));
     expect(stack.failures).toEqual([]);
     totals.answers += bareAnswers.length;
+    answered = bareAnswers.length;
   } finally {
     await bareConnection.close();
     await observedConnection.close();
@@ -143,10 +180,20 @@ async function runCase(sdk: SdkVersion, lines: readonly string[]): Promise<void>
   totals.cases++;
   totals.messages += lines.length;
   totals.requests += ended;
+  const mine = perSdk.get(sdk) ?? {
+    totals: { cases: 0, messages: 0, answers: 0, requests: 0 },
+    outcomes: new Set(),
+  };
+  perSdk.set(sdk, mine);
+  mine.totals.cases++;
+  mine.totals.messages += lines.length;
+  mine.totals.requests += ended;
+  mine.totals.answers += answered;
   for (const request of stack.recorder.ended) {
     const tool = request.targetRegistered === true ? String(request.target) : '(unregistered)';
     const key = `${request.method === 'tools/call' ? `${tool}:` : ''}${request.outcome}${request.toolErrorReason === undefined ? '' : `/${request.toolErrorReason}`}`;
     outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+    mine.outcomes.add(key);
   }
 }
 
@@ -156,5 +203,11 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       fc.asyncProperty(fuzzCase, (lines) => runCase(sdk, lines)),
       { numRuns: RUNS },
     );
+    const { totals: seen, outcomes: kinds } = perSdk.get(sdk)!;
+    expect(seen.cases).toBe(RUNS);
+    expect(seen.messages).toBeGreaterThanOrEqual(FLOORS.messages * RUNS);
+    expect(seen.requests).toBeGreaterThanOrEqual(FLOORS.requests * RUNS);
+    expect(seen.answers).toBeGreaterThanOrEqual(FLOORS.answers * RUNS);
+    expect(REQUIRED_OUTCOMES[sdk].filter((kind) => !kinds.has(kind))).toEqual([]);
   }, 600_000);
 });
