@@ -29,7 +29,8 @@ const cleanups: (() => unknown)[] = [];
 const savedEnv = { ...process.env };
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
-  process.env = { ...savedEnv };
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
 });
 
 /** The README's servers register their tools themselves; this one stands for them. */
@@ -211,7 +212,8 @@ describe('README: Node cluster', () => {
   const children: ChildProcess[] = [];
   afterEach(async () => {
     for (const child of children.splice(0)) {
-      const exited = child.exitCode === null ? once(child, 'exit') : undefined;
+      if (child.exitCode !== null || child.signalCode !== null) continue; // its workers exit with it
+      const exited = once(child, 'exit');
       // The primary and its workers: the process group the test started.
       process.kill(-child.pid!, 'SIGTERM');
       await exited;
