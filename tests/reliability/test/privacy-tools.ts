@@ -3,6 +3,9 @@
  * secret, in six naming styles) and one plain value. `connect_account` throws an error that echoes the
  * `accessKey` and the region; `issue_credentials` answers with a secret under `sessionToken`, the
  * region, and the `githubToken` echoed into its text.
+ *
+ * Keep the literal values more than 5 lines away from the `throw`: Sentry's ContextLines integration
+ * sends the 5 source lines around each stack frame, and the leak check reads the raw envelopes.
  */
 import type { ExampleServer, SdkVersion } from '@mcpscope/test-kit';
 import { z } from 'zod';
