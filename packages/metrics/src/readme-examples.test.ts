@@ -8,7 +8,14 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { connectHttp, connectInMemory, freePort, type TestClient, waitFor } from '@mcpscope/test-kit';
+import {
+  connectHttp,
+  connectInMemory,
+  freePort,
+  spawnStdioServer,
+  type TestClient,
+  waitFor,
+} from '@mcpscope/test-kit';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -68,6 +75,41 @@ it('the fixtures’ @mcpscope/metrics is this package’s source', async () => {
   expect((await import('@mcpscope/metrics/opentelemetry')).openTelemetryMetrics).toBe(
     (await import('./opentelemetry.js')).openTelemetryMetrics,
   );
+});
+
+describe('README: usage (a stdio server)', () => {
+  it('answers over stdio; its side listener serves the call’s series on 127.0.0.1 behind METRICS_TOKEN', async () => {
+    const port = await freePort();
+    const child = await spawnStdioServer(fixture('readme-usage.ts'), {
+      sdk: 'v1',
+      env: {
+        METRICS_PORT: String(port),
+        METRICS_TOKEN: TOKEN,
+        TSX_TSCONFIG_PATH: fixture('tsconfig.readme.json'),
+      },
+    });
+    cleanups.push(() => child.close());
+    expect(await child.client.callTool('get-weather', { city: 'Paris' })).toEqual({
+      content: [{ type: 'text', text: 'Sunny in Paris' }],
+    });
+    const url = `http://127.0.0.1:${port}/metrics`;
+    expect((await scrapeUrl(url)).status).toBe(401);
+    const scraped = await scrapeUrl(url, { authorization: `Bearer ${TOKEN}` });
+    expect(scraped.status).toBe(200);
+    expect(
+      select(scraped.samples, 'mcp_server_operation_duration_seconds_count', {
+        mcp_method_name: 'tools/call',
+      }),
+    ).toEqual([
+      {
+        name: 'mcp_server_operation_duration_seconds_count',
+        labels: { ...ECHO_OK, gen_ai_tool_name: 'get-weather', network_transport: 'pipe' },
+        value: 1,
+      },
+    ]);
+    expect(child.foreignStdoutLines()).toEqual([]);
+    expect(child.stderr()).toBe('');
+  });
 });
 
 describe('README: Prometheus', () => {
@@ -294,7 +336,7 @@ it('its install lines list every package the code blocks import', () => {
       .map((match) => match[1]!)
       .filter((name) => !name.startsWith('node:'));
   expect(installs.map((listed) => [...listed].sort())).toEqual([
-    ['@mcpscope/core', '@mcpscope/metrics', '@modelcontextprotocol/sdk', 'prom-client'],
+    ['@mcpscope/core', '@mcpscope/metrics', '@modelcontextprotocol/sdk', 'prom-client', 'zod'],
     [
       '@mcpscope/core',
       '@mcpscope/metrics',
@@ -304,12 +346,18 @@ it('its install lines list every package the code blocks import', () => {
       '@opentelemetry/sdk-metrics',
     ],
   ]);
-  for (const file of ['readme-prometheus.ts', 'readme-custom-labels.ts', 'readme-cluster.ts']) {
+  for (const file of [
+    'readme-usage.ts',
+    'readme-prometheus.ts',
+    'readme-custom-labels.ts',
+    'readme-cluster.ts',
+  ]) {
     expect(importsOf(file).filter((name) => !installs[0]!.has(name))).toEqual([]);
   }
   expect(importsOf('readme-opentelemetry.ts').filter((name) => !installs[1]!.has(name))).toEqual([]);
   // The README shows each fixture's region (scripts/snippets.mjs --check keeps them identical).
   for (const [file, region] of [
+    ['readme-usage.ts', 'usage'],
     ['readme-prometheus.ts', 'prometheus'],
     ['readme-opentelemetry.ts', 'opentelemetry'],
     ['readme-custom-labels.ts', 'custom-labels'],
