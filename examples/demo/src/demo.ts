@@ -1,6 +1,6 @@
 /**
- * The demo: starts the HTTP example with all five plugins (its spans and Sentry events going to local
- * receivers), drives a realistic workload with the real MCP SDK client, stops the example with SIGTERM
+ * The demo: starts the HTTP example with all five plugins (its spans and metrics going over OTLP, and its
+ * Sentry events, to local receivers), drives a realistic workload with the real MCP SDK client, stops the example with SIGTERM
  * (graceful drain), and prints what each plugin saw.
  */
 
@@ -15,8 +15,9 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { startExample } from './example-process.js';
+import { type FinalInstrument, finalMetrics, total } from './otlp-metrics.js';
 import { bucketsOf, histogramQuantile, parseExposition, type Sample } from './prometheus-text.js';
-import { type OtlpSpan, startOtlpReceiver, startSentryReceiver } from './receivers.js';
+import { anyValueOf, type OtlpSpan, startOtlpReceiver, startSentryReceiver } from './receivers.js';
 import { renderTree, type TreeSpan } from './span-tree.js';
 import { connectClient, runWorkload } from './workload.js';
 
@@ -35,8 +36,13 @@ propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 out('mcpscope demo: the weather MCP server over Streamable HTTP, observed by all five plugins');
 const [otlp, sentryEndpoint] = await Promise.all([startOtlpReceiver(), startSentryReceiver()]);
 const example = await startExample({
+  // The example's OpenTelemetry SDK reads these itself: spans to /v1/traces and metrics to /v1/metrics as
+  // JSON, a metric export every 500 ms (the last one when the drain shuts the SDK down), the resource.
   OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
-  OTEL_SERVICE_NAME: 'weather-mcp',
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+  OTEL_METRIC_EXPORT_INTERVAL: '500',
+  OTEL_SERVICE_NAME: 'weather-mcp-demo',
+  OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=demo',
   SENTRY_DSN: `http://public@${new URL(sentryEndpoint.url).host}/1`,
   LOG_LEVEL: 'info',
 });
@@ -120,17 +126,33 @@ const tree = renderTree([
     .getFinishedSpans()
     .filter((span) => span.spanContext().traceId === tracedTraceId)
     .map(fromLocalSpan),
-  ...otlp.items.filter((span) => span.traceId === tracedTraceId).map(fromOtlpSpan),
+  ...otlp.spans.filter((span) => span.traceId === tracedTraceId).map(fromOtlpSpan),
 ]);
 for (const line of tree) out(`  ${line}`);
-out(`  (${otlp.items.length} server spans exported in all)`);
+out(`  (${otlp.spans.length} server spans exported in all)`);
+
+heading('Metrics the example exported over OTLP (its receiver decoded POST /v1/metrics)');
+const received = finalMetrics(otlp.metrics);
+printOtlpMetrics(received);
 
 heading('Errors Sentry received (local envelope endpoint)');
 printSentryEvents(sentryEndpoint.items);
+// Sentry and OpenTelemetry side by side: each error sits on the trace of the server span exported over OTLP.
+const onExportedTrace = sentryEndpoint.items.filter((event) =>
+  otlp.spans.some(
+    (span) =>
+      span.kind === 2 && // OTLP SPAN_KIND_SERVER
+      span.traceId === event.contexts?.trace?.trace_id &&
+      span.spanId === event.contexts?.trace?.parent_span_id,
+  ),
+).length;
+out(
+  `  ${onExportedTrace} of ${sentryEndpoint.items.length} events sit under the tools/call server span exported over OTLP (same trace id, that span as parent)`,
+);
 
 await Promise.all([otlp.close(), sentryEndpoint.close()]);
 out(
-  `\nDone: ${report.calls + 1} calls, ${otlp.items.length} spans, ${sentryEndpoint.items.length} Sentry events; nothing left running.`,
+  `\nDone: ${report.calls + 1} calls, ${otlp.spans.length} spans, ${received.size} OpenTelemetry instruments, ${sentryEndpoint.items.length} Sentry events; nothing left running.`,
 );
 process.exitCode = exitCode === 0 ? 0 : 1;
 
@@ -268,6 +290,58 @@ function printSentryEvents(
   );
 }
 
+function printOtlpMetrics(instruments: ReadonlyMap<string, FinalInstrument>): void {
+  const resource = otlp.metrics.at(-1)?.resource ?? {};
+  const shown = ['service.name', 'deployment.environment.name', 'telemetry.sdk.name', 'telemetry.sdk.version']
+    .filter((key) => resource[key] !== undefined)
+    .map((key) => `${key}=${resource[key]}`);
+  out(`  ${otlp.metricExports()} exports; resource: ${shown.join(' ')}`);
+  out(
+    `  ${'instrument'.padEnd(34)} ${'kind'.padEnd(13)} ${'points'.padStart(6)} ${'total'.padStart(6)}  scope`,
+  );
+  for (const instrument of [...instruments.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const name = `${instrument.name}${instrument.unit ? ` (${instrument.unit})` : ''}`;
+    out(
+      `  ${name.padEnd(34)} ${instrument.kind.padEnd(13)} ${String(instrument.points.length).padStart(6)} ${String(total(instrument)).padStart(6)}  ${instrument.scope}`,
+    );
+  }
+  out('  (points: data points, one per attribute set; total: observations of a histogram, value of a sum)');
+  const operations = instruments.get('mcp.server.operation.duration');
+  const calls = (operations?.points ?? []).filter(
+    (point) => point.attributes['mcp.method.name'] === 'tools/call',
+  );
+  const tools = [...new Set(calls.map((point) => String(point.attributes['gen_ai.tool.name'])))].sort();
+  out(
+    `  tools/call observations by gen_ai.tool.name: ${tools
+      .map(
+        (tool) =>
+          `${tool} ${total(operations, (attributes) => attributes['mcp.method.name'] === 'tools/call' && attributes['gen_ai.tool.name'] === tool)}`,
+      )
+      .join(', ')}`,
+  );
+  out('  a few attribute sets of mcp.server.operation.duration:');
+  const examples = [
+    calls.find(
+      (point) =>
+        point.attributes['gen_ai.tool.name'] === 'get_forecast' &&
+        point.attributes['error.type'] === undefined,
+    ),
+    calls.find((point) => point.attributes['gen_ai.tool.name'] === 'radar_image'),
+    (operations?.points ?? []).find((point) => point.attributes['rpc.response.status_code'] !== undefined),
+  ];
+  for (const point of examples) {
+    if (point === undefined) continue;
+    const attributes = Object.entries(point.attributes)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ');
+    out(`    ${point.value} × {${attributes}}`);
+  }
+  const sessions = instruments.get('mcp.server.session.duration');
+  out(
+    `  mcp.server.session.duration: ${total(sessions)} sessions over ${sessions?.points.length ?? 0} attribute sets`,
+  );
+}
+
 function fromLocalSpan(span: ReturnType<InMemorySpanExporter['getFinishedSpans']>[number]): TreeSpan {
   const nanos = ([seconds, nanoseconds]: [number, number]) =>
     BigInt(seconds) * 1_000_000_000n + BigInt(nanoseconds);
@@ -286,15 +360,17 @@ function fromLocalSpan(span: ReturnType<InMemorySpanExporter['getFinishedSpans']
 
 function fromOtlpSpan(span: OtlpSpan): TreeSpan {
   const attributes: Record<string, string | number> = {};
-  for (const { key, value } of span.attributes ?? [])
-    attributes[key] = value.stringValue ?? Number(value.intValue);
+  for (const { key, value } of span.attributes ?? []) {
+    const decoded = anyValueOf(value);
+    attributes[key] = typeof decoded === 'boolean' ? String(decoded) : decoded;
+  }
   return {
     spanId: span.spanId,
     parentSpanId: span.parentSpanId || undefined,
     name: span.name,
     kind:
       ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'][span.kind] ?? String(span.kind),
-    service: 'weather-mcp',
+    service: String(span.resource['service.name']),
     startNanos: BigInt(span.startTimeUnixNano),
     endNanos: BigInt(span.endTimeUnixNano),
     error: span.status?.code === 2,

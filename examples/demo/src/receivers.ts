@@ -1,10 +1,24 @@
 /**
  * Local endpoints the demo points the example at, so nothing leaves the machine: an OTLP/HTTP (JSON)
- * trace receiver and a Sentry envelope endpoint (DSN http://public@127.0.0.1:PORT/1).
+ * receiver for traces (POST /v1/traces) and metrics (POST /v1/metrics), and a Sentry envelope endpoint
+ * (DSN http://public@127.0.0.1:PORT/1).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+
+/** An OTLP attribute value (JSON encoding: 64-bit integers may come as strings). */
+export interface OtlpAnyValue {
+  readonly stringValue?: string;
+  readonly intValue?: string | number;
+  readonly doubleValue?: number;
+  readonly boolValue?: boolean;
+}
+
+export interface OtlpKeyValue {
+  readonly key: string;
+  readonly value: OtlpAnyValue;
+}
 
 export interface OtlpSpan {
   readonly traceId: string;
@@ -14,12 +28,59 @@ export interface OtlpSpan {
   readonly kind: number;
   readonly startTimeUnixNano: string;
   readonly endTimeUnixNano: string;
-  readonly attributes?: { key: string; value: { stringValue?: string; intValue?: string | number } }[];
+  readonly attributes?: OtlpKeyValue[];
   readonly status?: { code?: number };
+  /** The attributes of the resource that exported the span (service.name...). */
+  readonly resource: Record<string, string | number | boolean>;
 }
 
-interface OtlpExport {
-  resourceSpans?: { scopeSpans?: { spans?: OtlpSpan[] }[] }[];
+interface OtlpTraceExport {
+  resourceSpans?: { resource?: { attributes?: OtlpKeyValue[] }; scopeSpans?: { spans?: OtlpSpan[] }[] }[];
+}
+
+/** One data point of a received metric: a histogram's count and sum, or a sum's or gauge's value. */
+export interface OtlpDataPoint {
+  readonly attributes?: OtlpKeyValue[];
+  readonly timeUnixNano: string;
+  readonly count?: string | number;
+  readonly sum?: number;
+  readonly asInt?: string | number;
+  readonly asDouble?: number;
+}
+
+export interface OtlpMetric {
+  readonly name: string;
+  readonly unit?: string;
+  readonly histogram?: { dataPoints?: OtlpDataPoint[]; aggregationTemporality?: number };
+  readonly sum?: { dataPoints?: OtlpDataPoint[]; aggregationTemporality?: number; isMonotonic?: boolean };
+  readonly gauge?: { dataPoints?: OtlpDataPoint[] };
+}
+
+/** A metric as one export carried it, with its resource and instrumentation scope. */
+export interface ReceivedMetric {
+  readonly metric: OtlpMetric;
+  readonly scope: string;
+  readonly resource: Record<string, string | number | boolean>;
+}
+
+interface OtlpMetricsExport {
+  resourceMetrics?: {
+    resource?: { attributes?: OtlpKeyValue[] };
+    scopeMetrics?: { scope?: { name?: string }; metrics?: OtlpMetric[] }[];
+  }[];
+}
+
+export function anyValueOf(value: OtlpAnyValue): string | number | boolean {
+  if (value.stringValue !== undefined) return value.stringValue;
+  if (value.intValue !== undefined) return Number(value.intValue);
+  if (value.doubleValue !== undefined) return value.doubleValue;
+  return value.boolValue ?? '';
+}
+
+export function attributesOf(
+  list: readonly OtlpKeyValue[] | undefined,
+): Record<string, string | number | boolean> {
+  return Object.fromEntries((list ?? []).map(({ key, value }) => [key, anyValueOf(value)]));
 }
 
 export interface SentryEvent {
@@ -29,6 +90,8 @@ export interface SentryEvent {
   readonly exception?: { values?: { type?: string; value?: string }[] };
   readonly tags?: Record<string, string>;
   readonly fingerprint?: string[];
+  /** The trace the event belongs to (with openTelemetryIntegration: the active OpenTelemetry span's). */
+  readonly contexts?: { trace?: { trace_id?: string; span_id?: string; parent_span_id?: string } };
 }
 
 export interface Receiver<Item> {
@@ -45,13 +108,13 @@ async function body(request: IncomingMessage): Promise<Buffer> {
 }
 
 async function listen<Item>(
-  collect: (payload: Buffer, items: Item[]) => void,
+  collect: (payload: Buffer, items: Item[], path: string) => void,
   status: number,
 ): Promise<Receiver<Item>> {
   const items: Item[] = [];
   const server: Server = createServer((request, response) => {
     body(request)
-      .then((payload) => collect(payload, items))
+      .then((payload) => collect(payload, items, request.url ?? ''))
       .catch(() => undefined)
       .finally(() => response.writeHead(status, { 'content-type': 'application/json' }).end('{}'));
   });
@@ -68,14 +131,44 @@ async function listen<Item>(
   };
 }
 
-/** Collects the spans the example exports over OTLP/HTTP with JSON encoding. */
-export function startOtlpReceiver(): Promise<Receiver<OtlpSpan>> {
-  return listen<OtlpSpan>((payload, spans) => {
-    const decoded = JSON.parse(payload.toString('utf8')) as OtlpExport;
-    for (const resource of decoded.resourceSpans ?? []) {
-      for (const scope of resource.scopeSpans ?? []) spans.push(...(scope.spans ?? []));
+export interface OtlpReceiver extends Receiver<OtlpSpan> {
+  /** The spans (POST /v1/traces), as `items`. */
+  readonly spans: OtlpSpan[];
+  /** Every metric of every export (POST /v1/metrics), in arrival order. */
+  readonly metrics: ReceivedMetric[];
+  /** How many metric exports arrived. */
+  readonly metricExports: () => number;
+}
+
+/**
+ * Collects what the example exports over OTLP/HTTP with JSON encoding (OTEL_EXPORTER_OTLP_PROTOCOL=http/json):
+ * spans on /v1/traces, metrics on /v1/metrics.
+ */
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const metrics: ReceivedMetric[] = [];
+  let metricExports = 0;
+  const receiver = await listen<OtlpSpan>((payload, spans, path) => {
+    if (path === '/v1/metrics') {
+      metricExports++;
+      const decoded = JSON.parse(payload.toString('utf8')) as OtlpMetricsExport;
+      for (const resourceMetrics of decoded.resourceMetrics ?? []) {
+        const resource = attributesOf(resourceMetrics.resource?.attributes);
+        for (const scope of resourceMetrics.scopeMetrics ?? []) {
+          for (const metric of scope.metrics ?? [])
+            metrics.push({ metric, scope: scope.scope?.name ?? '', resource });
+        }
+      }
+      return;
+    }
+    const decoded = JSON.parse(payload.toString('utf8')) as OtlpTraceExport;
+    for (const resourceSpans of decoded.resourceSpans ?? []) {
+      const resource = attributesOf(resourceSpans.resource?.attributes);
+      for (const scope of resourceSpans.scopeSpans ?? []) {
+        for (const span of scope.spans ?? []) spans.push({ ...span, resource });
+      }
     }
   }, 200);
+  return { ...receiver, spans: receiver.items, metrics, metricExports: () => metricExports };
 }
 
 /** Collects the error events in the envelopes @sentry/node sends. */

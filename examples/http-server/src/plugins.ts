@@ -13,6 +13,15 @@ export const metricsPlugin = metrics({ registry, defaultMetrics: true });
 
 // #endregion metrics
 
+// #region metrics-opentelemetry
+import { openTelemetryMetrics } from '@mcpscope/metrics/opentelemetry';
+
+// The same metrics on the OpenTelemetry Meter API (mcp.server.operation.duration...), through the global
+// MeterProvider that instrument.ts starts: exported over OTLP with the spans.
+export const openTelemetryMetricsPlugin = openTelemetryMetrics();
+
+// #endregion metrics-opentelemetry
+
 // #region tracing
 import { tracing } from '@mcpscope/tracing';
 
@@ -37,13 +46,17 @@ export const sentryPlugin = sentry();
 
 // #endregion sentry
 
+// The OpenTelemetry NodeSDK that instrument.ts started (outside the region: the README shows health alone).
+import { sdk } from '@mcpscope/example-weather/instrument';
+
 // #region health
 import { health } from '@mcpscope/health';
 
 // /livez, /readyz and /healthz; on SIGTERM: readiness 503, drain in-flight requests, flush, exit 0.
 export const healthPlugin = health({
   checks: { 'weather-api:reachable': async () => true },
-  shutdown: { timeoutMs: 10_000 },
+  // Last step of the drain, before the exit: the OpenTelemetry SDK (sdk) exports what it holds and stops.
+  shutdown: { timeoutMs: 10_000, onShutdown: () => sdk.shutdown() },
 });
 
 // #endregion health
@@ -60,6 +73,7 @@ export const rateLimitPlugin = rateLimit({
 
 export const plugins = [
   metricsPlugin,
+  openTelemetryMetricsPlugin,
   tracingPlugin,
   loggingPlugin,
   sentryPlugin,
