@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, spawnStdioServer } from '@mcpscope/test-kit';
+import { freePort, spawnStdioServer, waitFor } from '@mcpscope/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createProject,
@@ -43,15 +43,21 @@ const RUN = [
   },
 ] as const;
 
-/** The READMEs with an install line whose usage is not a whole program (yet), and why. */
+/**
+ * The READMEs with an install line that are not run (yet), and why. A README moves to RUN once its usage
+ * is a whole program (a server a client can call) and its install line names everything it imports.
+ */
 const NOT_RUN: Record<string, string> = {
   'packages/core/README.md':
-    'usage is the stdio example (imports the private @mcpscope/example-weather) and fragments of the HTTP example',
-  'packages/metrics/README.md': 'usage is fragments of the HTTP example (a plugin, the session handling)',
-  'packages/logging/README.md': 'usage is fragments (a plugin, one registerTool call)',
+    'usage is the stdio example, which imports the private @mcpscope/example-weather, and a fragment of the HTTP example; the install line names @mcpscope/core only',
+  'packages/metrics/README.md':
+    'usage registers no tool and connects no MCP transport (it serves /metrics); the install line does not name @modelcontextprotocol/sdk, which it imports',
+  'packages/logging/README.md':
+    'usage is a whole stdio server, but the install line does not name @modelcontextprotocol/sdk and zod, which it imports',
   'packages/sentry/README.md': 'usage is fragments (Sentry.init, a plugin)',
   'packages/health/README.md': 'usage is fragments of the HTTP example',
-  'packages/rate-limit/README.md': 'usage is a plugin of the HTTP example',
+  'packages/rate-limit/README.md':
+    'usage is fragments (a plugin of the HTTP example, a Redis store, tenants)',
 };
 
 /** Every README scripts/snippets.mjs keeps in step with checked files. */
@@ -134,6 +140,14 @@ describe.each(RUN)('$readme', ({ readme: path, mode, call, answer }) => {
       expect(counts.map((line) => line.split(' ').pop())).toEqual(['1']);
       await child.close(); // rejects when anything but JSON-RPC reached stdout
       expect(child.foreignStdoutLines()).toEqual([]);
+      // The logging plugin's line for the call, on stderr (written asynchronously: wait for it).
+      const callLines = () =>
+        child
+          .stderr()
+          .split('\n')
+          .filter((line) => line.includes(`"msg":"tools/call ${call.name} ok"`));
+      await waitFor(() => callLines().length > 0, 'the logging line of the call');
+      expect(callLines().map((line) => JSON.parse(line)['gen_ai.tool.name'])).toEqual([call.name]);
       return;
     }
 
