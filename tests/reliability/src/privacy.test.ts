@@ -14,11 +14,21 @@
  * every secret key as `[REDACTED]`, the cut to `maxPayloadLength` ending with `…[truncated]`, the
  * error message scrubbed of the argument strings the signal may not show; and in the raw text of every
  * log line, span, metric exposition and Sentry envelope, no secret at all, and the plain value only
- * where the case records it.
+ * where the case records it. Each case runs in memory and over Streamable HTTP: there Sentry's Http
+ * integration puts the JSON-RPC body on the event (`request.data`), recorded only with
+ * `recordArguments`, redacted by the same rule and cut to the same length.
  */
 import { type PrivacyOptions, REDACTED, TRUNCATED } from '@mcpscope/core';
 import { renderRegistry } from '@mcpscope/metrics';
-import { connectInMemory, createExampleServer, SDK_VERSIONS, type SdkVersion } from '@mcpscope/test-kit';
+import {
+  connectHttp,
+  connectInMemory,
+  createExampleServer,
+  SDK_VERSIONS,
+  type SdkVersion,
+  startHttpServer,
+  type TestClient,
+} from '@mcpscope/test-kit';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +43,8 @@ import {
   thrownMessage,
 } from '../test/privacy-tools.js';
 import { initSentry, type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
-import { createStack } from '../test/stack.js';
+import { createStack, type Stack } from '../test/stack.js';
+import { until } from '../test/until.js';
 
 let endpoint: SentryEndpoint;
 const otel = inMemoryTracing();
@@ -84,6 +95,11 @@ interface Case {
   readonly issued: string | undefined;
   /** Whether the plain value may show (it must then show in each signal). */
   readonly regionShown: boolean;
+  /**
+   * Over HTTP, the arguments in the JSON-RPC body Sentry's Http integration puts on the event
+   * (`request.data`): none, the parsed arguments, or how long the cut body is.
+   */
+  readonly body: unknown;
 }
 
 const MAX = 48;
@@ -103,6 +119,7 @@ const CASES: Case[] = [
     refused: undefined,
     issued: undefined,
     regionShown: false,
+    body: undefined,
   },
   {
     name: 'recordArguments: the plain value shows, every secret key is [REDACTED]',
@@ -112,6 +129,7 @@ const CASES: Case[] = [
     refused: undefined,
     issued: undefined,
     regionShown: true,
+    body: hiddenArguments(),
   },
   {
     name: `maxPayloadLength ${MAX}: arguments and results cut to exactly ${MAX} characters`,
@@ -121,6 +139,7 @@ const CASES: Case[] = [
     refused: cut(JSON.stringify(refusedResult(shown)), MAX),
     issued: cut(issuedShown, MAX),
     regionShown: true,
+    body: `${MAX} characters, cut`,
   },
   {
     name: 'redact a bare key: the plain value is hidden too, in the error message as well',
@@ -130,6 +149,7 @@ const CASES: Case[] = [
     refused: undefined,
     issued: undefined,
     regionShown: false,
+    body: hiddenArguments({ region: HIDDEN }),
   },
   {
     name: 'redact a path: only that path of the result is hidden',
@@ -142,6 +162,7 @@ const CASES: Case[] = [
       structuredContent: { sessionToken: HIDDEN, region: HIDDEN },
     }),
     regionShown: true,
+    body: hiddenArguments(),
   },
   {
     name: 'recordResults alone: results shown without any argument string',
@@ -154,6 +175,7 @@ const CASES: Case[] = [
       structuredContent: { sessionToken: HIDDEN, region: HIDDEN },
     }),
     regionShown: false,
+    body: undefined,
   },
   {
     name: 'recordArguments and recordResults',
@@ -163,6 +185,7 @@ const CASES: Case[] = [
     refused: JSON.stringify(refusedResult(shown)),
     issued: issuedShown,
     regionShown: true,
+    body: hiddenArguments(),
   },
 ];
 
@@ -181,7 +204,43 @@ const ARGUMENTS_KEY = 'gen_ai.tool.call.arguments';
 const RESULT_KEY = 'gen_ai.tool.call.result';
 
 /** Both calls through every plugin with the same privacy options; what each signal recorded. */
-async function record(sdk: SdkVersion, options: PrivacyOptions) {
+type Transport = 'in-memory' | 'streamable-http';
+const TRANSPORTS: readonly Transport[] = ['in-memory', 'streamable-http'];
+
+/** A client of a server (one per session over HTTP) observed by the stack, and how to close both. */
+async function connect(sdk: SdkVersion, stack: Stack, transport: Transport) {
+  const observed = () => stack.observe(addPrivacyTools(createExampleServer({ sdk }), sdk));
+  let client: TestClient;
+  let closeServer: () => Promise<void>;
+  if (transport === 'in-memory') {
+    const server = observed();
+    client = await connectInMemory(server, sdk);
+    closeServer = () => server.close();
+  } else {
+    const http = await startHttpServer({ sdk, mode: 'stateful', createServer: observed });
+    client = await connectHttp(sdk, http.url);
+    closeServer = () => http.close();
+  }
+  return {
+    client,
+    close: async () => {
+      await client.close();
+      await until(() => stack.recorder.inFlight === 0, 'every request to end');
+      await closeServer();
+    },
+  };
+}
+
+/** The arguments in the JSON-RPC body on a Sentry event (`request.data`), or how long the cut body is. */
+function bodyArguments(event: object | undefined): unknown {
+  const data = (event as { request?: { data?: unknown } } | undefined)?.request?.data;
+  if (data === undefined) return undefined;
+  const text = String(data);
+  if (text.endsWith(CUT)) return `${text.length} characters, cut`;
+  return (JSON.parse(text) as { params?: { arguments?: unknown } }).params?.arguments;
+}
+
+async function record(sdk: SdkVersion, transport: Transport, options: PrivacyOptions) {
   otel.exporter.reset();
   endpoint.clear();
   const stack = createStack({
@@ -190,15 +249,13 @@ async function record(sdk: SdkVersion, options: PrivacyOptions) {
     tracing: options,
     sentry: options,
   });
-  const server = stack.observe(addPrivacyTools(createExampleServer({ sdk }), sdk));
-  const client = await connectInMemory(server, sdk);
+  const { client, close } = await connect(sdk, stack, transport);
   // What the client gets is never redacted.
   expect(await client.callTool('connect_account', ARGUMENTS)).toEqual(
     refusedResult(thrownMessage(ARGUMENTS)),
   );
   expect(await client.callTool('issue_credentials', ARGUMENTS)).toEqual(issuedResult(ARGUMENTS));
-  await client.close();
-  await server.close();
+  await close();
   expect(await Sentry.flush(5_000)).toBe(true);
   expect(stack.failures).toEqual([]);
   stack.dispose();
@@ -249,6 +306,7 @@ async function record(sdk: SdkVersion, options: PrivacyOptions) {
         refusedArguments: context[ARGUMENTS_KEY],
         refusedResult: context[RESULT_KEY],
         messages: [event?.exception?.values?.at(-1)?.value],
+        body: bodyArguments(event),
       },
     },
     texts: {
@@ -267,39 +325,44 @@ it("core's placeholder and cut marker are the ones this table writes out", () =>
   expect([REDACTED, TRUNCATED]).toEqual([HIDDEN, CUT]);
 });
 
-describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
-  it.each(CASES)('$name', async (table) => {
-    const { signals, texts } = await record(sdk, table.options);
-    const error = `Error: ${table.message}`;
-    expect(signals).toEqual({
-      logs: {
-        refusedArguments: table.arguments,
-        refusedResult: table.refused,
-        messages: [table.message, error],
-        issuedArguments: table.arguments,
-        issuedResult: table.issued,
-      },
-      spans: {
-        refusedArguments: table.arguments,
-        // Tracing records the results of successful calls only (its README).
-        refusedResult: undefined,
-        messages: [table.message, table.message, error],
-        issuedArguments: table.arguments,
-        issuedResult: table.issued,
-      },
-      sentry: {
-        refusedArguments: table.arguments,
-        refusedResult: table.refused,
-        messages: [table.message],
-      },
-    });
+describe.each(SDK_VERSIONS.flatMap((sdk) => TRANSPORTS.map((transport) => ({ sdk, transport }))))(
+  'SDK $sdk over $transport',
+  ({ sdk, transport }) => {
+    it.each(CASES)('$name', async (table) => {
+      const { signals, texts } = await record(sdk, transport, table.options);
+      const error = `Error: ${table.message}`;
+      expect(signals).toEqual({
+        logs: {
+          refusedArguments: table.arguments,
+          refusedResult: table.refused,
+          messages: [table.message, error],
+          issuedArguments: table.arguments,
+          issuedResult: table.issued,
+        },
+        spans: {
+          refusedArguments: table.arguments,
+          // Tracing records the results of successful calls only (its README).
+          refusedResult: undefined,
+          messages: [table.message, table.message, error],
+          issuedArguments: table.arguments,
+          issuedResult: table.issued,
+        },
+        sentry: {
+          refusedArguments: table.arguments,
+          refusedResult: table.refused,
+          messages: [table.message],
+          // In memory there is no HTTP request on the event.
+          body: transport === 'in-memory' ? undefined : table.body,
+        },
+      });
 
-    // The raw text of every signal: no secret, and the plain value exactly where the case records it.
-    const found = Object.entries(texts).flatMap(([where, text]) =>
-      [...SECRETS, REGION].filter((value) => text.includes(value)).map((value) => `${value} in ${where}`),
-    );
-    expect(found).toEqual(
-      table.regionShown ? [`${REGION} in logs`, `${REGION} in spans`, `${REGION} in sentry`] : [],
-    );
-  });
-});
+      // The raw text of every signal: no secret, and the plain value exactly where the case records it.
+      const found = Object.entries(texts).flatMap(([where, text]) =>
+        [...SECRETS, REGION].filter((value) => text.includes(value)).map((value) => `${value} in ${where}`),
+      );
+      expect(found).toEqual(
+        table.regionShown ? [`${REGION} in logs`, `${REGION} in spans`, `${REGION} in sentry`] : [],
+      );
+    });
+  },
+);
