@@ -6,7 +6,9 @@
  * Asserted exactly: the answer equals the bare server's; no Sentry event; one log line at `warn` (the
  * level logging gives the client's mistakes) without the error's stack; the span with `error.type`
  * set to the code and status ERROR (tracing's default `callerErrors: 'error'`), or neither with
- * `callerErrors: 'unset'`; one operation counted with `mcp_error_side="client"` and the code.
+ * `callerErrors: 'unset'`; one operation counted with `mcp_error_side="client"` and the code. With
+ * Sentry's own MCP instrumentation wrapping the server as well (it reports these as errors itself),
+ * still no event.
  */
 import {
   connectRaw,
@@ -69,7 +71,7 @@ async function answerOf(server: ExampleServer, sdk: SdkVersion, call: Call): Pro
 }
 
 /** The same call to a bare server and to one observed by every plugin; the observed side's signals. */
-async function callBoth(sdk: SdkVersion, call: Call, options: StackOptions = {}) {
+async function callBoth(sdk: SdkVersion, call: Call, options: StackOptions = {}, wrapped = false) {
   otel.exporter.reset();
   endpoint.clear();
   const bare = addClientSideErrors(createExampleServer({ sdk }), sdk);
@@ -77,7 +79,9 @@ async function callBoth(sdk: SdkVersion, call: Call, options: StackOptions = {})
   await bare.close();
 
   const stack = createStack({ tracerProvider: otel.provider, ...options });
-  const server = stack.observe(addClientSideErrors(createExampleServer({ sdk }), sdk));
+  const unobserved = addClientSideErrors(createExampleServer({ sdk }), sdk);
+  if (wrapped) Sentry.wrapMcpServerWithSentry(unobserved);
+  const server = stack.observe(unobserved);
   const answer = await answerOf(server, sdk, call);
   await server.close();
   expect(await Sentry.flush(5_000)).toBe(true);
@@ -216,6 +220,15 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
           },
         },
       ]);
+    });
+
+    it("with Sentry's own MCP instrumentation too: still no event, the same answer", async () => {
+      const observed = await callBoth(sdk, call, {}, true);
+      expect(observed.answer).toEqual(observed.bareAnswer);
+      expect(observed.events).toEqual([]);
+      expect(observed.bodies).toEqual([]);
+      expect(observed.lines.map((line) => [line.level, line['mcp.error.side']])).toEqual([[40, 'client']]);
+      expect(observed.spans.map((span) => span.attributes['mcp.error.side'])).toEqual(['client']);
     });
 
     it("with tracing's callerErrors: 'unset' the span has no error.type and an UNSET status", async () => {
