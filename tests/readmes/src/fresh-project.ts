@@ -61,6 +61,20 @@ export interface Project {
  */
 export async function createProject(readme: Readme, tarballs: ReadonlyMap<string, string>): Promise<Project> {
   const dir = await mkdtemp(join(tmpdir(), `mcpscope-readme-${readme.path.replace(/[^\w]+/g, '-')}-`));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  try {
+    return { dir, modules: await fillProject(dir, readme, tarballs), remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
+
+async function fillProject(
+  dir: string,
+  readme: Readme,
+  tarballs: ReadonlyMap<string, string>,
+): Promise<string[]> {
   const slug = readme.path.replace(/\/?README\.md$/, '').replace(/[^\w]+/g, '-') || 'root';
   await writeFile(
     join(dir, 'package.json'),
@@ -99,7 +113,7 @@ export async function createProject(readme: Readme, tarballs: ReadonlyMap<string
     await writeFile(file, transpile(snippet.code, `${readme.path} usage block ${index + 1}`));
     modules.push(file);
   }
-  return { dir, modules, remove: () => rm(dir, { recursive: true, force: true }) };
+  return modules;
 }
 
 /** TypeScript to an ES module, type-only imports erased (TypeScript's own transpiler; any Node >= 20). */
