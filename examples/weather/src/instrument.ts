@@ -8,12 +8,11 @@ import * as Sentry from '@sentry/node';
 
 // Errors go to SENTRY_DSN; without it the Sentry plugin stays quiet. Never set `debug` on a stdio server.
 // OpenTelemetry (below) owns tracing: Sentry registers no tracer provider of its own (the default, spelled
-// out), and openTelemetryIntegration puts each error on the trace of the OpenTelemetry span active then.
+// out). mcpscope's Sentry plugin files each MCP error on its request's trace.
 Sentry.init({
   dsn: process.env.SENTRY_DSN,
   environment: process.env.NODE_ENV ?? 'development',
   enableOpenTelemetrySetup: false,
-  integrations: [Sentry.openTelemetryIntegration()],
 });
 
 // #endregion sentry-init
