@@ -27,21 +27,50 @@ import { importedPackages, PUBLISHED, type Readme, ROOT, readReadme } from './re
 
 const run = promisify(execFile);
 
+/** What a stdio child shows beside the answer: while it serves (/metrics on METRICS_PORT), once closed (stderr). */
+type WhileServing = 'metrics';
+type AfterClose = 'log-line';
+
+interface RunCase {
+  readonly readme: string;
+  /** stdio: the snippet connects a StdioServerTransport. serve: it exports a server, then a client's result. */
+  readonly mode: 'stdio' | 'serve';
+  readonly call: { readonly name: string; readonly arguments: Record<string, unknown> };
+  readonly answer: unknown;
+  readonly whileServing: readonly WhileServing[];
+  readonly afterClose: readonly AfterClose[];
+}
+
+const SUNNY = { content: [{ type: 'text', text: 'Sunny in Paris' }] };
+const GET_WEATHER = { name: 'get-weather', arguments: { city: 'Paris' } };
+
 /** The READMEs whose usage is a whole program, how it runs, and the call whose answer is checked. */
-const RUN = [
+const RUN: readonly RunCase[] = [
   {
     readme: 'README.md',
     mode: 'stdio',
-    call: { name: 'get-weather', arguments: { city: 'Paris' } },
-    answer: { content: [{ type: 'text', text: 'Sunny in Paris' }] },
+    call: GET_WEATHER,
+    answer: SUNNY,
+    whileServing: ['metrics'],
+    afterClose: ['log-line'],
+  },
+  {
+    readme: 'packages/metrics/README.md',
+    mode: 'stdio',
+    call: GET_WEATHER,
+    answer: SUNNY,
+    whileServing: ['metrics'],
+    afterClose: [],
   },
   {
     readme: 'packages/tracing/README.md',
     mode: 'serve',
-    call: { name: 'get-weather', arguments: { city: 'Paris' } },
-    answer: { content: [{ type: 'text', text: 'Sunny in Paris' }] },
+    call: GET_WEATHER,
+    answer: SUNNY,
+    whileServing: [],
+    afterClose: [],
   },
-] as const;
+];
 
 /**
  * The READMEs with an install line that are not run (yet), and why. A README moves to RUN once its usage
@@ -50,8 +79,6 @@ const RUN = [
 const NOT_RUN: Record<string, string> = {
   'packages/core/README.md':
     'usage is the stdio example, which imports the private @mcpscope/example-weather, and a fragment of the HTTP example; the install line names @mcpscope/core only',
-  'packages/metrics/README.md':
-    'usage registers no tool and connects no MCP transport (it serves /metrics); the install line does not name @modelcontextprotocol/sdk, which it imports',
   'packages/logging/README.md':
     'usage is a whole stdio server, but the install line does not name @modelcontextprotocol/sdk and zod, which it imports',
   'packages/sentry/README.md': 'usage is fragments (Sentry.init, a plugin)',
@@ -82,7 +109,7 @@ afterAll(async () => {
   if (packed !== undefined) await rm(packed.dir, { recursive: true, force: true });
 });
 
-describe.each(RUN)('$readme', ({ readme: path, mode, call, answer }) => {
+describe.each(RUN)('$readme', ({ readme: path, mode, call, answer, whileServing, afterClose }) => {
   const readme: Readme = readReadme(path);
   let project: Project | undefined;
   afterAll(async () => {
@@ -132,22 +159,33 @@ describe.each(RUN)('$readme', ({ readme: path, mode, call, answer }) => {
         },
       );
       expect(await child.client.callTool(call.name, call.arguments)).toEqual(answer);
-      const exposition = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      const counts = exposition
-        .split('\n')
-        .filter((line) => line.startsWith('mcp_server_operation_duration_seconds_count{'))
-        .filter((line) => line.includes(`gen_ai_tool_name="${call.name}"`));
-      expect(counts.map((line) => line.split(' ').pop())).toEqual(['1']);
+      const serving: Record<WhileServing, () => Promise<void>> = {
+        // One tools/call count on the side listener's /metrics (the snippet listens on METRICS_PORT).
+        metrics: async () => {
+          const exposition = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+          const counts = exposition
+            .split('\n')
+            .filter((line) => line.startsWith('mcp_server_operation_duration_seconds_count{'))
+            .filter((line) => line.includes(`gen_ai_tool_name="${call.name}"`));
+          expect(counts.map((line) => line.split(' ').pop())).toEqual(['1']);
+        },
+      };
+      for (const check of whileServing) await serving[check]();
       await child.close(); // rejects when anything but JSON-RPC reached stdout
       expect(child.foreignStdoutLines()).toEqual([]);
-      // The logging plugin's line for the call, on stderr (written asynchronously: wait for it).
-      const callLines = () =>
-        child
-          .stderr()
-          .split('\n')
-          .filter((line) => line.includes(`"msg":"tools/call ${call.name} ok"`));
-      await waitFor(() => callLines().length > 0, 'the logging line of the call');
-      expect(callLines().map((line) => JSON.parse(line)['gen_ai.tool.name'])).toEqual([call.name]);
+      const closed: Record<AfterClose, () => Promise<void>> = {
+        // The logging plugin's line for the call, on stderr (written asynchronously: wait for it).
+        'log-line': async () => {
+          const callLines = () =>
+            child
+              .stderr()
+              .split('\n')
+              .filter((line) => line.includes(`"msg":"tools/call ${call.name} ok"`));
+          await waitFor(() => callLines().length > 0, 'the logging line of the call');
+          expect(callLines().map((line) => JSON.parse(line)['gen_ai.tool.name'])).toEqual([call.name]);
+        },
+      };
+      for (const check of afterClose) await closed[check]();
       return;
     }
 
