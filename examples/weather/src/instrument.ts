@@ -56,5 +56,6 @@ export const sdk = new NodeSDK({
 });
 if (OTEL_LOG_LEVEL !== undefined) process.env.OTEL_LOG_LEVEL = OTEL_LOG_LEVEL;
 sdk.start();
-// The drain calls sdk.shutdown() last (health's onShutdown): it exports what is left, then stops the SDK.
+// Call sdk.shutdown() last when the process stops: it exports what is left, then stops the SDK (the HTTP
+// example's drain does, in health's onShutdown; the tracing plugin flushes spans when a server closes).
 // #endregion opentelemetry
