@@ -5,6 +5,7 @@
  */
 import {
   ATTRIBUTES,
+  argumentsOf,
   type PrivacyRules,
   privateStrings,
   type RequestFacts,
@@ -18,12 +19,11 @@ export function addPrivateFields(
   request: RequestFacts,
   rules: PrivacyRules,
 ): void {
-  const isToolCall = request.method === 'tools/call';
-  if (isToolCall && rules.recordArguments) {
-    const recorded = serializePayload(request.params?.arguments, rules);
+  if (rules.recordArguments) {
+    const recorded = serializePayload(argumentsOf(request), rules);
     if (recorded !== undefined) line[ATTRIBUTES.toolCallArguments] = recorded;
   }
-  const showResult = isToolCall && rules.recordResults && request.result !== undefined;
+  const showResult = request.method === 'tools/call' && rules.recordResults && request.result !== undefined;
   const { errorMessage } = request;
   // The thrown error is shown for the server's failures only: a client's mistake needs no stack.
   const showError = request.errorSide === 'server' && request.error !== undefined;

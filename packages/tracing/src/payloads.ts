@@ -5,6 +5,7 @@
  */
 import {
   ATTRIBUTES,
+  argumentsOf,
   type PrivacyRules,
   privateStrings,
   type RequestFacts,
@@ -13,16 +14,16 @@ import {
 } from '@mcpscope/core';
 import type { Span } from '@opentelemetry/api';
 
-/** `gen_ai.tool.call.arguments` on a tools/call span, when arguments are recorded. */
+/** `gen_ai.tool.call.arguments` on a tools/call or prompts/get span, when arguments are recorded. */
 export function recordArguments(span: Span, request: RequestFacts, rules: PrivacyRules): void {
-  if (!rules.recordArguments || request.method !== 'tools/call') return;
-  const recorded = serializePayload(request.params?.arguments, rules);
+  if (!rules.recordArguments) return;
+  const recorded = serializePayload(argumentsOf(request), rules);
   if (recorded !== undefined) span.setAttribute(ATTRIBUTES.toolCallArguments, recorded);
 }
 
-/** `gen_ai.tool.call.result` on a successful tools/call span, when results are recorded. */
+/** `gen_ai.tool.call.result` on a tools/call span (an `isError` result too), when results are recorded. */
 export function recordResult(span: Span, request: RequestFacts, rules: PrivacyRules): void {
-  if (!rules.recordResults || request.method !== 'tools/call' || request.outcome !== 'ok') return;
+  if (!rules.recordResults || request.method !== 'tools/call' || request.result === undefined) return;
   const recorded = serializePayload(request.result, rules, privateStrings(request, rules));
   if (recorded !== undefined) span.setAttribute(ATTRIBUTES.toolCallResult, recorded);
 }

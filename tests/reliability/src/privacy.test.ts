@@ -6,7 +6,7 @@
  *
  * - `connect_account` throws an error echoing the access key and the region: a log line, a span and a
  *   Sentry event, each with the arguments (when recorded), the error message, and the `isError` result
- *   the SDK answered with (when recorded; tracing records the results of successful calls only);
+ *   the SDK answered with (when recorded);
  * - `issue_credentials` answers with a secret under `sessionToken`, the region, and the GitHub token
  *   echoed into its text: a log line and a span (a successful call is no Sentry event).
  *
@@ -32,6 +32,7 @@ import {
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { inMemoryTracing } from '../test/otel.js';
 import {
   ARGUMENTS,
@@ -341,8 +342,7 @@ describe.each(SDK_VERSIONS.flatMap((sdk) => TRANSPORTS.map((transport) => ({ sdk
         },
         spans: {
           refusedArguments: table.arguments,
-          // Tracing records the results of successful calls only (its README).
-          refusedResult: undefined,
+          refusedResult: table.refused,
           messages: [table.message, table.message, error],
           issuedArguments: table.arguments,
           issuedResult: table.issued,
@@ -366,3 +366,43 @@ describe.each(SDK_VERSIONS.flatMap((sdk) => TRANSPORTS.map((transport) => ({ sdk
     });
   },
 );
+
+describe.each(SDK_VERSIONS)('prompts/get arguments, SDK %s', (sdk) => {
+  it('are recorded alike in the log line, the span and the Sentry event, secrets hidden', async () => {
+    otel.exporter.reset();
+    endpoint.clear();
+    const options: PrivacyOptions = { recordArguments: true };
+    // Built at run time: Sentry's ContextLines integration sends source lines around the throw.
+    const token = ['tok', 'secret', '123'].join('-');
+    const stack = createStack({
+      tracerProvider: otel.provider,
+      logging: options,
+      tracing: options,
+      sentry: options,
+    });
+    const server = createExampleServer({ sdk });
+    const shape = { topic: z.string(), apiToken: z.string() };
+    (server as unknown as { registerPrompt: (...args: unknown[]) => void }).registerPrompt(
+      'summarize',
+      { description: 'Summarizes a topic', argsSchema: sdk === 'v1' ? shape : z.object(shape) },
+      () => {
+        throw new Error('no summary today');
+      },
+    );
+    const client = await connectInMemory(stack.observe(server), sdk);
+    await expect(client.getPrompt('summarize', { topic: 'weather', apiToken: token })).rejects.toThrow();
+    await client.close();
+    expect(await Sentry.flush(5_000)).toBe(true);
+    stack.dispose();
+    const recorded = `{"topic":"weather","apiToken":"${HIDDEN}"}`;
+    const lines = stack.log.lines().filter((line) => String(line.msg).startsWith('prompts/get summarize'));
+    const spans = otel.spans().filter((span) => span.name === 'prompts/get summarize');
+    const events = endpoint.events();
+    expect(lines.map((line) => line['gen_ai.tool.call.arguments'])).toEqual([recorded]);
+    expect(spans.map((span) => span.attributes['gen_ai.tool.call.arguments'])).toEqual([recorded]);
+    expect(events.map((event) => event.contexts?.mcp_request?.['gen_ai.tool.call.arguments'])).toEqual([
+      recorded,
+    ]);
+    expect(endpoint.rawText()).not.toContain(token);
+  });
+});
