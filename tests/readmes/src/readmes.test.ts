@@ -63,6 +63,14 @@ const RUN: readonly RunCase[] = [
     afterClose: [],
   },
   {
+    readme: 'packages/logging/README.md',
+    mode: 'stdio',
+    call: GET_WEATHER,
+    answer: SUNNY,
+    whileServing: [],
+    afterClose: ['log-line'],
+  },
+  {
     readme: 'packages/tracing/README.md',
     mode: 'serve',
     call: GET_WEATHER,
@@ -79,8 +87,6 @@ const RUN: readonly RunCase[] = [
 const NOT_RUN: Record<string, string> = {
   'packages/core/README.md':
     'usage is the stdio example, which imports the private @mcpscope/example-weather, and a fragment of the HTTP example; the install line names @mcpscope/core only',
-  'packages/logging/README.md':
-    'usage is a whole stdio server, but the install line does not name @modelcontextprotocol/sdk and zod, which it imports',
   'packages/sentry/README.md': 'usage is fragments (Sentry.init, a plugin)',
   'packages/health/README.md': 'usage is fragments of the HTTP example',
   'packages/rate-limit/README.md':
