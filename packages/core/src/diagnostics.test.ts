@@ -1,4 +1,4 @@
-import { captureStderr, createExampleServer } from '@mcpscope/test-kit';
+import { captureStderr, connectInMemory, createExampleServer } from '@mcpscope/test-kit';
 import { describe, expect, it } from 'vitest';
 import {
   clearDiagnostic,
@@ -8,6 +8,7 @@ import {
   reportDiagnostic,
   writeDiagnosticToStderr,
 } from './index.js';
+import { shared } from './shared-state.js';
 
 describe('the diagnostics channel', () => {
   it('reports a code once per plugin instance until it is cleared', () => {
@@ -125,5 +126,39 @@ describe('receivers of endpoints that come and go', () => {
     }
     expect(got).toEqual(['last MCPSCOPE_TEST_AFTER_CLOSE']);
     expect(stderr.lines()).toEqual([]);
+  });
+
+  it('holds the receivers of connected sessions only: a client that left takes its server off the list, a reconnect puts it back', async () => {
+    const plugin: McpscopePlugin = { name: 'per-session' };
+    const sessions = [];
+    for (let index = 0; index < 50; index++) {
+      const server = observe(createExampleServer({ sdk: 'v2' }), { onDiagnostic: () => undefined }).use(
+        plugin,
+      );
+      const client = await connectInMemory(server, 'v2');
+      await client.close();
+      sessions.push(server);
+    }
+    const got: string[] = [];
+    const reused = observe(createExampleServer({ sdk: 'v2' }), {
+      onDiagnostic: (d) => got.push(`reused ${d.code}`),
+    }).use(plugin);
+    // Fifty servers still reachable here (held by `sessions`), none with a client: only the new one is listed.
+    expect(shared.receivers.get(plugin)?.length).toBe(1);
+    const first = await connectInMemory(reused, 'v2');
+    await first.close();
+    observe(createExampleServer({ sdk: 'v2' }), { onDiagnostic: (d) => got.push(`other ${d.code}`) }).use(
+      plugin,
+    );
+    reportDiagnostic(plugin, { code: 'MCPSCOPE_TEST_LEFT', message: 'after the client left' });
+    const second = await connectInMemory(reused, 'v2');
+    reportDiagnostic(plugin, { code: 'MCPSCOPE_TEST_BACK', message: 'connected again' });
+    await second.close();
+    expect(got).toEqual([
+      'other MCPSCOPE_TEST_LEFT',
+      'reused MCPSCOPE_TEST_BACK',
+      'other MCPSCOPE_TEST_BACK',
+    ]);
+    expect(sessions).toHaveLength(50);
   });
 });

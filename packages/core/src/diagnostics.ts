@@ -3,7 +3,7 @@
  * stderr themselves. Each plugin instance reports a code once (until it clears it); the receivers of the
  * endpoints it is attached to get it, or, before it is attached anywhere, one line on stderr.
  */
-import { type ReceiverEntry, shared } from './shared-state.js';
+import { type DiagnosticAudience, type ReceiverEntry, shared } from './shared-state.js';
 import type { Diagnostic, DiagnosticReceiver, McpscopePlugin } from './types.js';
 
 /** Codes core itself reports. */
@@ -38,7 +38,7 @@ function liveEntries(plugin: McpscopePlugin): ReceiverEntry[] {
   if (entries === undefined) return [];
   const live = entries.filter((entry) => {
     const endpoint = entry.endpoint.deref();
-    return endpoint !== undefined && !endpoint.closed;
+    return endpoint?.listening === true;
   });
   if (live.length !== entries.length) {
     shared.receivers.set(plugin, live);
@@ -49,14 +49,16 @@ function liveEntries(plugin: McpscopePlugin): ReceiverEntry[] {
 
 /**
  * Routes a plugin's diagnostics to the receiver of an endpoint it is attached to, while that endpoint is
- * open and reachable (servers built per session come and go: nothing here keeps them alive).
+ * listening (open, and connected or not yet connected) and reachable (servers built per session come and
+ * go: nothing here keeps them alive). Once per endpoint.
  */
 export function addDiagnosticReceiver(
   plugin: McpscopePlugin,
-  endpoint: { readonly closed: boolean },
+  endpoint: DiagnosticAudience,
   receiver: DiagnosticReceiver,
 ): void {
   const entries = liveEntries(plugin);
+  if (entries.some((entry) => entry.endpoint.deref() === endpoint)) return;
   entries.push({ endpoint: new WeakRef(endpoint), receiver });
   shared.receivers.set(plugin, entries);
 }

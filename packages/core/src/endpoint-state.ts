@@ -65,6 +65,7 @@ export class EndpointState implements EndpointInternals, HandlerRecordLookup<Req
   private readonly listedPrompts = new Set<string>();
   private closing: Promise<void> | undefined = undefined;
   closed = false;
+  private everConnected = false;
 
   constructor(instance: object, shape: EndpointShape, options: ObserveOptions) {
     this.role = shape.role;
@@ -181,10 +182,25 @@ export class EndpointState implements EndpointInternals, HandlerRecordLookup<Req
     this.connectionOpened(new Connection(this, transport));
   }
 
+  /**
+   * Whether the plugins' diagnostics should reach this endpoint's receiver: open, and connected (or not
+   * yet connected). A server per session whose client left is nobody's audience any more, even before it
+   * is collected, so the plugins' receiver lists hold the open sessions only.
+   */
+  get listening(): boolean {
+    return !this.closed && (this.connections.size > 0 || !this.everConnected);
+  }
+
   connectionOpened(connection: ConnectionInternals): void {
     const opened = connection as Connection;
     this.connections.add(opened);
     this.activeConnection = opened;
+    if (this.everConnected && this.connections.size === 1) {
+      // Connected again after its clients left: its receiver listens again.
+      for (const plugin of this.plugins)
+        addDiagnosticReceiver(plugin, this, this.receiver ?? writeDiagnosticToStderr);
+    }
+    this.everConnected = true;
     const hooks = this.hooks.onConnectionOpen;
     if (hooks.length > 0) callHooks(hooks, 'onConnectionOpen', opened, this.receiver);
   }

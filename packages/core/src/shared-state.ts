@@ -10,9 +10,14 @@ import type { ContextCarrier, DiagnosticReceiver, McpscopePlugin, RequestFacts }
 
 export const SHARED_STATE_VERSION = 2;
 
-/** An endpoint's receiver, for as long as the endpoint is open and reachable. */
+/** What core asks of an endpoint whose receiver gets diagnostics: whether anyone listens there now. */
+export interface DiagnosticAudience {
+  readonly listening: boolean;
+}
+
+/** An endpoint's receiver, for as long as the endpoint listens and is reachable. */
 export interface ReceiverEntry {
-  readonly endpoint: WeakRef<{ readonly closed: boolean }>;
+  readonly endpoint: WeakRef<DiagnosticAudience>;
   readonly receiver: DiagnosticReceiver;
 }
 
