@@ -29,7 +29,7 @@ const run = promisify(execFile);
 
 /** What a stdio child shows beside the answer: while it serves (/metrics on METRICS_PORT), once closed (stderr). */
 type WhileServing = 'metrics';
-type AfterClose = 'log-line';
+type AfterClose = 'log-line' | 'timings-line';
 
 interface RunCase {
   readonly readme: string;
@@ -63,6 +63,14 @@ const RUN: readonly RunCase[] = [
     afterClose: [],
   },
   {
+    readme: 'packages/core/README.md',
+    mode: 'stdio',
+    call: GET_WEATHER,
+    answer: SUNNY,
+    whileServing: [],
+    afterClose: ['timings-line'],
+  },
+  {
     readme: 'packages/logging/README.md',
     mode: 'stdio',
     call: GET_WEATHER,
@@ -85,8 +93,6 @@ const RUN: readonly RunCase[] = [
  * is a whole program (a server a client can call) and its install line names everything it imports.
  */
 const NOT_RUN: Record<string, string> = {
-  'packages/core/README.md':
-    'usage is the stdio example, which imports the private @mcpscope/example-weather, and a fragment of the HTTP example; the install line names @mcpscope/core only',
   'packages/sentry/README.md': 'usage is fragments (Sentry.init, a plugin)',
   'packages/health/README.md': 'usage is fragments of the HTTP example',
   'packages/rate-limit/README.md':
@@ -189,6 +195,15 @@ describe.each(RUN)('$readme', ({ readme: path, mode, call, answer, whileServing,
               .filter((line) => line.includes(`"msg":"tools/call ${call.name} ok"`));
           await waitFor(() => callLines().length > 0, 'the logging line of the call');
           expect(callLines().map((line) => JSON.parse(line)['gen_ai.tool.name'])).toEqual([call.name]);
+        },
+        // The core README's own plugin: one line per request on stderr.
+        'timings-line': async () => {
+          const lines = child
+            .stderr()
+            .split('\n')
+            .filter((line) => line.startsWith(`tools/call ${call.name} ok in `));
+          expect(lines).toHaveLength(1);
+          expect(lines[0]).toMatch(/ ms$/);
         },
       };
       for (const check of afterClose) await closed[check]();
