@@ -19,26 +19,16 @@ import {
 } from '@mcpscope/test-kit';
 import { type Attributes, SpanStatusCode } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addClientSideErrors, CODED_PROMPTS, ELICITATION } from '../test/client-side-errors.js';
 import { inMemoryTracing } from '../test/otel.js';
-import { initSentry, type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
+import { sentryForSuite } from '../test/sentry-endpoint.js';
 import { createStack, type StackOptions } from '../test/stack.js';
 import { until } from '../test/until.js';
 
-let endpoint: SentryEndpoint;
 const otel = inMemoryTracing();
-
-beforeAll(async () => {
-  endpoint = await startSentryEndpoint();
-  // Without Dedupe, so a second report of the same error cannot hide either.
-  initSentry(endpoint.dsn, { dedupe: false });
-});
-
-afterAll(async () => {
-  await Sentry.close(2_000);
-  await endpoint.close();
-});
+// Without Dedupe, so a second report of the same error cannot hide either.
+const sentrySuite = sentryForSuite(2_000, { dedupe: false });
 
 const PROTOCOL_VERSION = '2025-11-25';
 const CLIENT = { name: 'raw-client', version: '4.5.6' };
@@ -73,7 +63,7 @@ async function answerOf(server: ExampleServer, sdk: SdkVersion, call: Call): Pro
 /** The same call to a bare server and to one observed by every plugin; the observed side's signals. */
 async function callBoth(sdk: SdkVersion, call: Call, options: StackOptions = {}, wrapped = false) {
   otel.exporter.reset();
-  endpoint.clear();
+  sentrySuite.endpoint().clear();
   const bare = addClientSideErrors(createExampleServer({ sdk }), sdk);
   const bareAnswer = await answerOf(bare, sdk, call);
   await bare.close();
@@ -109,8 +99,8 @@ async function callBoth(sdk: SdkVersion, call: Call, options: StackOptions = {},
     lines,
     spans,
     counts,
-    events: endpoint.events(),
-    bodies: [...endpoint.bodies],
+    events: sentrySuite.endpoint().events(),
+    bodies: [...sentrySuite.endpoint().bodies],
   };
 }
 

@@ -31,7 +31,7 @@ import {
 } from '@mcpscope/test-kit';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as Sentry from '@sentry/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { inMemoryTracing } from '../test/otel.js';
 import {
@@ -43,22 +43,13 @@ import {
   SECRET_ARGUMENTS,
   thrownMessage,
 } from '../test/privacy-tools.js';
-import { initSentry, type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
+import { sentryForSuite } from '../test/sentry-endpoint.js';
 import { createStack, type Stack } from '../test/stack.js';
 import { until } from '../test/until.js';
 
-let endpoint: SentryEndpoint;
 const otel = inMemoryTracing();
-
-beforeAll(async () => {
-  endpoint = await startSentryEndpoint();
-  initSentry(endpoint.dsn, { dedupe: false });
-});
-
-afterAll(async () => {
-  await Sentry.close(2_000);
-  await endpoint.close();
-});
+// Without Dedupe, so a second report of the same error cannot hide either.
+const sentrySuite = sentryForSuite(2_000, { dedupe: false });
 
 /** The placeholder, written out: core's constant must be this very string. */
 const HIDDEN = '[REDACTED]';
@@ -243,7 +234,7 @@ function bodyArguments(event: object | undefined): unknown {
 
 async function record(sdk: SdkVersion, transport: Transport, options: PrivacyOptions) {
   otel.exporter.reset();
-  endpoint.clear();
+  sentrySuite.endpoint().clear();
   const stack = createStack({
     tracerProvider: otel.provider,
     logging: options,
@@ -276,7 +267,7 @@ async function record(sdk: SdkVersion, transport: Transport, options: PrivacyOpt
   const issuedLine = line('tools/call issue_credentials ok');
   const refusedSpan = span('tools/call connect_account');
   const issuedSpan = span('tools/call issue_credentials');
-  const events = endpoint.events();
+  const events = sentrySuite.endpoint().events();
   expect(events).toHaveLength(1);
   const [event] = events;
   const context = event?.contexts?.mcp_request ?? {};
@@ -313,7 +304,7 @@ async function record(sdk: SdkVersion, transport: Transport, options: PrivacyOpt
     texts: {
       logs: stack.log.text(),
       spans: otel.spans().map(spanText).join('\n'),
-      sentry: endpoint.rawText(),
+      sentry: sentrySuite.endpoint().rawText(),
       metrics: [
         await renderRegistry(stack.registry, 'prometheus'),
         await renderRegistry(stack.registry, 'openmetrics'),
@@ -370,7 +361,7 @@ describe.each(SDK_VERSIONS.flatMap((sdk) => TRANSPORTS.map((transport) => ({ sdk
 describe.each(SDK_VERSIONS)('prompts/get arguments, SDK %s', (sdk) => {
   it('are recorded alike in the log line, the span and the Sentry event, secrets hidden', async () => {
     otel.exporter.reset();
-    endpoint.clear();
+    sentrySuite.endpoint().clear();
     const options: PrivacyOptions = { recordArguments: true };
     // Built at run time: Sentry's ContextLines integration sends source lines around the throw.
     const token = ['tok', 'secret', '123'].join('-');
@@ -397,12 +388,12 @@ describe.each(SDK_VERSIONS)('prompts/get arguments, SDK %s', (sdk) => {
     const recorded = `{"topic":"weather","apiToken":"${HIDDEN}"}`;
     const lines = stack.log.lines().filter((line) => String(line.msg).startsWith('prompts/get summarize'));
     const spans = otel.spans().filter((span) => span.name === 'prompts/get summarize');
-    const events = endpoint.events();
+    const events = sentrySuite.endpoint().events();
     expect(lines.map((line) => line['gen_ai.tool.call.arguments'])).toEqual([recorded]);
     expect(spans.map((span) => span.attributes['gen_ai.tool.call.arguments'])).toEqual([recorded]);
     expect(events.map((event) => event.contexts?.mcp_request?.['gen_ai.tool.call.arguments'])).toEqual([
       recorded,
     ]);
-    expect(endpoint.rawText()).not.toContain(token);
+    expect(sentrySuite.endpoint().rawText()).not.toContain(token);
   });
 });

@@ -123,11 +123,14 @@ export function initSentry(dsn: string, { dedupe = true }: { dedupe?: boolean } 
  * For the calling test file: a local endpoint and `Sentry.init` against it before its tests, then
  * `Sentry.close` and the endpoint's close after them (after the file's own `afterAll` hooks).
  */
-export function sentryForSuite(closeTimeoutMs = 2_000): { endpoint(): SentryEndpoint } {
+export function sentryForSuite(
+  closeTimeoutMs = 2_000,
+  options: { dedupe?: boolean } = {},
+): { endpoint(): SentryEndpoint } {
   let endpoint: SentryEndpoint | undefined;
   beforeAll(async () => {
     endpoint = await startSentryEndpoint();
-    initSentry(endpoint.dsn);
+    initSentry(endpoint.dsn, options);
   });
   afterAll(async () => {
     await Sentry.close(closeTimeoutMs);
