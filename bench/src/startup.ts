@@ -69,7 +69,9 @@ for (let round = 0; round < rounds; round++) {
   const names = Object.keys(marks);
   for (let index = 1; index < names.length; index++) {
     const name = names[index]!;
-    (steps[name] ??= []).push(marks[name]! - marks[names[index - 1]!]!);
+    const samples = steps[name] ?? [];
+    samples.push(marks[name]! - marks[names[index - 1]!]!);
+    steps[name] = samples;
   }
   process.stderr.write(`round ${round + 1}/${rounds}\n`);
 }
