@@ -21,7 +21,7 @@ afterEach(() => {
 
 /** Core's own AsyncLocalStorage, under its versioned global symbol (see core's shared-state.ts). */
 const coreStorage = (globalThis as Record<symbol, { requestStorage: AsyncLocalStorage<RequestFacts> }>)[
-  Symbol.for('mcpscope.core.shared-state.v1')
+  Symbol.for('mcpscope.core.shared-state.v2')
 ]!.requestStorage;
 
 /** Sentry's key for "fork the isolation scope here", as @sentry/opentelemetry reads it. */

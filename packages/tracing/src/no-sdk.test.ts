@@ -9,7 +9,7 @@ import { requestSpan, tracing } from './index.js';
 
 /** Core's own AsyncLocalStorage, under its versioned global symbol (see core's shared-state.ts). */
 const coreStorage = (globalThis as Record<symbol, { requestStorage: { getStore(): unknown } }>)[
-  Symbol.for('mcpscope.core.shared-state.v1')
+  Symbol.for('mcpscope.core.shared-state.v2')
 ]!.requestStorage;
 
 // No OpenTelemetry SDK is registered in this file: the API is a no-op and the plugin must stay out of the way.
