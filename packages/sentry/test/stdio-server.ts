@@ -19,10 +19,18 @@ const { observe } = await import('@mcpscope/core');
 const { sentry } = await import('../src/index.js');
 const { addTool } = await import('./extra-tools.js');
 
-const server = observe(createExampleServer({ sdk }));
-const instrumented = '__sentry_original__' in server.connect;
+const created = createExampleServer({ sdk });
+let instrumentation = '__sentry_original__' in created.connect ? 'automatic' : 'none';
+if (flags.includes('--tracing') && instrumentation === 'none') {
+  // Sentry's mcpServerIntegration wraps McpServer through module hooks, which do not reach the SDK under
+  // tsx on Node 22 (they do on 20 and 24): there its MCP guide's explicit call stands in.
+  const Sentry = await import('@sentry/node');
+  Sentry.wrapMcpServerWithSentry(created as unknown as Parameters<typeof Sentry.wrapMcpServerWithSentry>[0]);
+  instrumentation = 'explicit';
+}
+const server = observe(created);
 addTool(server, 'instrumentation', async () => ({
-  content: [{ type: 'text', text: instrumented ? 'sentry-mcp-instrumentation' : 'none' }],
+  content: [{ type: 'text', text: instrumentation }],
 }));
 server.use(sentry());
 
