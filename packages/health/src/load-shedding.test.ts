@@ -79,7 +79,12 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       retryAfterMs: 2_000,
       message: 'busy',
     };
-    const { probes, http, client, ended, diagnostics } = await serve({ loadShedding: shedding });
+    // A 1-byte limit sheds from the first sample on, `initialize` too: the first sample comes a second
+    // after start, once the client has connected (at 50 ms a loaded machine raced it).
+    const { probes, http, client, ended, diagnostics } = await serve({
+      loadShedding: shedding,
+      sampleIntervalMs: 1_000,
+    });
     await until(async () => (probes.overloaded ? true : undefined), 'load shedding to start');
     expect(await outcomeOf(client.callTool('echo', { text: 'a' }))).toEqual({
       code: REFUSAL_ERROR_CODES.overloaded,
