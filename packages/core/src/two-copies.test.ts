@@ -88,4 +88,36 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       await observed.close();
     }
   });
+
+  it('observes a server once when two copies both observe it: each plugin sees each request once', async () => {
+    for (const { observer, reader } of pairs()) {
+      const ended: string[] = [];
+      const handled: string[] = [];
+      const server = createExampleServer({ sdk });
+      (server as { registerTool: (...args: unknown[]) => void }).registerTool(
+        'count',
+        { description: 'Counts its runs' },
+        async () => {
+          handled.push('count');
+          return { content: [{ type: 'text', text: 'ok' }] };
+        },
+      );
+      const first = observer.core.observe(server).use({
+        name: `plugin of ${observer.name}`,
+        onRequestEnd: (request) => void ended.push(`${observer.name} ${request.method}`),
+      });
+      const second = reader.core.observe(server).use({
+        name: `plugin of ${reader.name}`,
+        onRequestEnd: (request) => void ended.push(`${reader.name} ${request.method}`),
+      });
+      expect(second).toBe(first);
+      const client = await connectInMemory(first, sdk);
+      await client.callTool('count');
+      await client.close();
+      expect(handled).toEqual(['count']);
+      expect(ended.filter((line) => line.endsWith('tools/call')).sort()).toEqual(
+        [`${observer.name} tools/call`, `${reader.name} tools/call`].sort(),
+      );
+    }
+  });
 });
