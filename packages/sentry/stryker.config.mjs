@@ -1,0 +1,4 @@
+// Mutation testing (StrykerJS) of the plugin's per-request hooks. Run from the root: `pnpm test:mutation sentry`.
+import { strykerConfig } from '../../stryker/base.mjs';
+
+export default strykerConfig(['src/sentry-plugin.ts']);
