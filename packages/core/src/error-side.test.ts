@@ -8,6 +8,7 @@ import {
   UrlElicitationRequiredError as V2UrlElicitationRequired,
 } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
+import { initializeRaw } from '../test/raw-session.js';
 import { recordingPlugin } from '../test/recording-plugin.js';
 import { observe } from './index.js';
 
@@ -79,13 +80,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
   it('gives params that fail the SDK’s own request schema to the client, whatever code the SDK answers with', async () => {
     const recorder = recordingPlugin();
     const connection = await connectRaw(observe(createExampleServer({ sdk })).use(recorder), sdk);
-    await connection.send({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-    });
-    await connection.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await initializeRaw(connection);
     await connection.send({
       jsonrpc: '2.0',
       id: 1,

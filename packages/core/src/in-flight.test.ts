@@ -1,6 +1,7 @@
 /** Core's in-flight count: up while requests run, exactly 0 once they ended, reused ids included. */
 import { connectInMemory, connectRaw, createExampleServer, SDK_VERSIONS, waitFor } from '@mcpscope/test-kit';
 import { describe, expect, it } from 'vitest';
+import { initializeRaw } from '../test/raw-session.js';
 import { recordingPlugin } from '../test/recording-plugin.js';
 import { endpointFacts, observe } from './index.js';
 
@@ -47,13 +48,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     const recorder = recordingPlugin();
     const observed = observe(server).use(recorder);
     const connection = await connectRaw(observed, sdk);
-    await connection.send({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-    });
-    await connection.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await initializeRaw(connection);
     const call = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'hold', arguments: {} } };
     await connection.send(call);
     await connection.send(call);
