@@ -29,11 +29,10 @@ import {
   startHttpServer,
   type TestClient,
 } from '@mcpscope/test-kit';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as Sentry from '@sentry/node';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { inMemoryTracing } from '../test/otel.js';
+import { inMemoryTracing, spanText } from '../test/otel.js';
 import {
   ARGUMENTS,
   addPrivacyTools,
@@ -180,17 +179,6 @@ const CASES: Case[] = [
     body: hiddenArguments(),
   },
 ];
-
-function spanText(span: ReadableSpan): string {
-  return JSON.stringify({
-    name: span.name,
-    attributes: span.attributes,
-    events: span.events,
-    status: span.status,
-    links: span.links,
-    resource: span.resource.attributes,
-  });
-}
 
 const ARGUMENTS_KEY = 'gen_ai.tool.call.arguments';
 const RESULT_KEY = 'gen_ai.tool.call.result';

@@ -7,10 +7,9 @@
  */
 import { renderRegistry } from '@mcpscope/metrics';
 import { connectInMemory, createExampleServer, SDK_VERSIONS, type SdkVersion } from '@mcpscope/test-kit';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inMemoryTracing } from '../test/otel.js';
+import { inMemoryTracing, spanText } from '../test/otel.js';
 import { addSecretTools, CANARY } from '../test/secret-tools.js';
 import { initSentry, type SentryEndpoint, startSentryEndpoint } from '../test/sentry-endpoint.js';
 import { createStack } from '../test/stack.js';
@@ -31,17 +30,6 @@ afterAll(async () => {
   delete process.env.MCP_DATABASE_PASSWORD;
   delete process.env.SECRET_API_KEY;
 });
-
-function spanText(span: ReadableSpan): string {
-  return JSON.stringify({
-    name: span.name,
-    attributes: span.attributes,
-    events: span.events,
-    status: span.status,
-    links: span.links,
-    resource: span.resource.attributes,
-  });
-}
 
 function leaks(where: string, text: string): string[] {
   return Object.entries(CANARY)

@@ -85,3 +85,15 @@ export function countingTracing(): { provider: BasicTracerProvider; counter: Ope
   const counter = new OpenSpanCounter();
   return { provider: new BasicTracerProvider({ spanProcessors: [counter] }), counter };
 }
+
+/** Everything a span carries, as text: what a leak check searches. */
+export function spanText(span: ReadableSpan): string {
+  return JSON.stringify({
+    name: span.name,
+    attributes: span.attributes,
+    events: span.events,
+    status: span.status,
+    links: span.links,
+    resource: span.resource.attributes,
+  });
+}
