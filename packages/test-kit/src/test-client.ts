@@ -9,6 +9,8 @@ import type { SdkVersion } from './example-server.js';
 export interface CallOptions {
   readonly signal?: AbortSignal;
   readonly timeout?: number;
+  /** Sets `_meta.progressToken` and receives the server's progress notifications for the call. */
+  readonly onprogress?: (progress: { progress: number }) => void;
 }
 
 export interface TestClient {
