@@ -29,22 +29,24 @@ export class InboundRequests {
   /** Starts a request, tells the plugins, and dispatches it (unless a plugin refuses it). */
   receive(message: JsonObject, extra: unknown, auth: RequestAuth | undefined): RequestRecord | undefined {
     const { endpoint } = this;
-    let record: RequestRecord | undefined;
+    let record: RequestRecord;
     try {
       record = new RequestRecord(this.connection, message, 'inbound', auth, undefined);
-      const facts = endpoint.toolCallFacts(record.method, record.target);
-      if (facts !== undefined) record.describeTarget(facts);
       this.track(record);
-      const hooks = endpoint.hooks.onRequestStart;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: skipping an empty hook list only saves a call
-      if (hooks.length > 0) callHooks(hooks, 'onRequestStart', record, endpoint.receiver);
     } catch (error) {
       endpoint.reportCoreFailure('onRequestStart', error);
-    }
-    if (record === undefined) {
       this.deliverToSdk(message, extra);
       return undefined;
     }
+    try {
+      const facts = endpoint.toolCallFacts(record.method, record.target);
+      if (facts !== undefined) record.describeTarget(facts);
+    } catch (error) {
+      endpoint.reportCoreFailure('onRequestStart', error);
+    }
+    const hooks = endpoint.hooks.onRequestStart;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: skipping an empty hook list only saves a call
+    if (hooks.length > 0) callHooks(hooks, 'onRequestStart', record, endpoint.receiver);
     this.dispatch(record, message, extra);
     return record;
   }
@@ -91,16 +93,15 @@ export class InboundRequests {
   }
 
   private untrack(record: RequestRecord): void {
-    const first = this.byId.get(record.id);
+    // Every record is tracked as soon as it exists, so it is in its id's chain.
+    const first = this.byId.get(record.id)!;
     if (first === record) {
       if (record.nextWithSameId === undefined) this.byId.delete(record.id);
       else this.byId.set(record.id, record.nextWithSameId);
-    } else if (first !== undefined) {
+    } else {
       let previous = first;
-      while (previous.nextWithSameId !== undefined && previous.nextWithSameId !== record) {
-        previous = previous.nextWithSameId;
-      }
-      if (previous.nextWithSameId === record) previous.nextWithSameId = record.nextWithSameId;
+      while (previous.nextWithSameId !== record) previous = previous.nextWithSameId!;
+      previous.nextWithSameId = record.nextWithSameId;
     }
     record.nextWithSameId = undefined;
     this.endpoint.adjustInFlight(-1);

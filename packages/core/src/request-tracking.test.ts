@@ -14,9 +14,10 @@ import {
 } from '@mcpscope/test-kit';
 import { InMemoryTaskMessageQueue, InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks';
 import { McpServer as V1McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { initializeRaw } from '../test/raw-session.js';
 import { recordingPlugin } from '../test/recording-plugin.js';
+import { CORE_DIAGNOSTIC_CODES, CORE_PLUGIN, clearDiagnostic } from './diagnostics.js';
 import { type Diagnostic, endpointFacts, type McpscopePlugin, observe, type RequestFacts } from './index.js';
 
 const HOLDS = ['a', 'b', 'c'] as const;
@@ -127,7 +128,10 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
 });
 
 // SDK 1's in-memory transport hands core the client's message object itself, getters included.
-describe('SDK v1: a message object that throws', () => {
+describe('SDK v1: core cannot read what it needs', () => {
+  // Core reports each failing hook once per process; each test here expects its own report.
+  beforeEach(() => clearDiagnostic(CORE_PLUGIN, CORE_DIAGNOSTIC_CODES.coreFailed));
+
   it('a request core fails to start still reaches the SDK unobserved, and core reports it once', async () => {
     const diagnostics: Diagnostic[] = [];
     const recorder = recordingPlugin();
@@ -163,6 +167,35 @@ describe('SDK v1: a message object that throws', () => {
     expect(toolCalls(recorder.ended)).toEqual([]);
     expect(endpointFacts(observed)?.inFlight).toBe(0);
     await connection.close();
+  });
+
+  it('a request whose tool facts core cannot read is still observed from start to end', async () => {
+    const diagnostics: Diagnostic[] = [];
+    const recorder = recordingPlugin();
+    const server = createExampleServer({ sdk: 'v1' });
+    const observed = observe(server, { onDiagnostic: (diagnostic) => diagnostics.push(diagnostic) }).use(
+      recorder,
+    );
+    const echo = (server as unknown as { _registeredTools: Record<string, object> })._registeredTools.echo!;
+    Object.defineProperty(echo, 'enabled', {
+      get: () => {
+        if (new Error().stack?.includes('toolCallFacts')) throw new Error('unreadable for core');
+        return true;
+      },
+    });
+    const client = await connectInMemory(observed, 'v1');
+    expect(await client.callTool('echo', { text: 'hi' })).toEqual({
+      content: [{ type: 'text', text: 'hi' }],
+    });
+    await waitFor(() => toolCalls(recorder.ended).length === 1, 'the call');
+    expect(diagnostics.map((diagnostic) => [diagnostic.plugin, diagnostic.hook])).toEqual([
+      ['core', 'onRequestStart'],
+    ]);
+    const [started] = toolCalls(recorder.started);
+    expect(toolCalls(recorder.ended)).toEqual([started]);
+    expect(started).toMatchObject({ target: 'echo', outcome: 'ok' });
+    expect(endpointFacts(observed)?.inFlight).toBe(0);
+    await client.close();
   });
 });
 
@@ -234,12 +267,25 @@ describe('SDK v1: the request a notification from a handler belongs to', () => {
       { name: 'notifying', version: '1.0.0' },
       { capabilities: { logging: {} } },
     );
-    server.registerTool('notify', { description: 'Sends three notifications' }, async (extra) => {
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.registerTool('hold', { description: 'Waits until released' }, async () => {
+      await released;
+      return { content: [{ type: 'text', text: 'released' }] };
+    });
+    server.registerTool('notify', { description: 'Sends four notifications' }, async (extra) => {
       const progressToken = extra._meta?.progressToken as number;
+      await extra.sendNotification({
+        method: 'notifications/message',
+        params: { level: 'info', data: 'mine' },
+      });
       await extra.sendNotification({
         method: 'notifications/progress',
         params: { progressToken, progress: 1 },
       });
+      // Sent without the request's id: core finds the request by its progress token.
       await server.server.notification({
         method: 'notifications/progress',
         params: { progressToken, progress: 2 },
@@ -250,14 +296,20 @@ describe('SDK v1: the request a notification from a handler belongs to', () => {
     const recorder = recordingPlugin();
     const observed = observe(server).use(recorder);
     const client = await connectInMemory(observed, 'v1');
+    // A call without a progress token is in flight first: it must not take the others' notifications.
+    const held = client.callTool('hold');
+    await waitFor(() => toolCalls(recorder.started).length === 1, 'the held call');
     const progress: number[] = [];
     await client.callTool('notify', undefined, { onprogress: (update) => progress.push(update.progress) });
-    await waitFor(() => toolCalls(recorder.ended).length === 1, 'the call');
-    const [call] = toolCalls(recorder.ended);
+    release();
+    await held;
+    await waitFor(() => toolCalls(recorder.ended).length === 2, 'both calls');
+    const notify = toolCalls(recorder.ended).find((request) => request.target === 'notify');
     const outbound = recorder.notifications.filter((notification) => notification.direction === 'outbound');
     expect(outbound.map((notification) => [notification.method, notification.request])).toEqual([
-      ['notifications/progress', call],
-      ['notifications/progress', call],
+      ['notifications/message', notify],
+      ['notifications/progress', notify],
+      ['notifications/progress', notify],
       ['notifications/message', undefined],
     ]);
     expect(progress).toEqual([1, 2]);
