@@ -1,4 +1,4 @@
-import { nodeHandler, observe } from '@mcpscope/core';
+import { type Diagnostic, type McpscopePlugin, nodeHandler, observe } from '@mcpscope/core';
 import {
   connectHttp,
   connectInMemory,
@@ -8,6 +8,7 @@ import {
   type SdkVersion,
   startHttpServer,
   type TestClient,
+  waitFor,
 } from '@mcpscope/test-kit';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import { eventually } from '../test/eventually.js';
 import { type Sample, select, total } from '../test/exposition-parser.js';
 import { addPingClientTool, refusingPlugin } from '../test/plugins.js';
 import { scrapeRegistry, scrapeUrl } from '../test/scrape.js';
-import { type MetricsPlugin, metrics } from './index.js';
+import { type CustomLabels, type MetricsPlugin, metrics } from './index.js';
 
 const DURATION = 'mcp_server_operation_duration_seconds_count';
 const ACTIVE_REQUESTS = 'mcp_server_active_requests';
@@ -309,6 +310,85 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       }),
     ).toBe(3);
     expect(total(samples, DURATION, { gen_ai_tool_name: 'echo', mcp_request_outcome: 'ok' })).toBe(1);
+  });
+
+  it('attached while a call runs: records the call when it ends, with nothing in flight for it', async () => {
+    const registry = new Registry();
+    const diagnostics: Diagnostic[] = [];
+    let slowStarted = false;
+    const server = observe(createExampleServer({ sdk }), {
+      onDiagnostic: (diagnostic) => diagnostics.push(diagnostic),
+    }).use({
+      name: 'starts',
+      onRequestStart: (request) => {
+        if (request.target === 'slow') slowStarted = true;
+      },
+    });
+    const client = await connectInMemory(server, sdk);
+    const slow = client.callTool('slow', { ms: 250 });
+    await waitFor(() => slowStarted, 'the slow call to start');
+    server.use(metrics({ registry }));
+    await slow;
+    await client.close();
+
+    const samples = await scrapeRegistry(registry);
+    expect(
+      select(samples, DURATION, { mcp_method_name: 'tools/call' }).map((sample) => [
+        sample.labels.gen_ai_tool_name,
+        sample.labels.mcp_request_outcome,
+        sample.value,
+      ]),
+    ).toEqual([['slow', 'ok', 1]]);
+    expect(select(samples, ACTIVE_REQUESTS)).toEqual([]);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('a refusal without a scope, of a prompt, and with custom labels: one series per refusal', async () => {
+    const registry = new Registry();
+    const draining: McpscopePlugin = {
+      name: 'test-drain',
+      aroundRequest(request, dispatch) {
+        if (request.method !== 'prompts/get') return dispatch();
+        request.refuse({ code: -32000, message: 'Draining' }, { reason: 'draining' });
+      },
+    };
+    const customLabels: CustomLabels = {
+      tenant: { values: ['a'], value: (request) => (request.method === 'tools/call' ? 'a' : undefined) },
+    };
+    const server = observed(sdk, refusingPlugin('add'), draining, metrics({ registry, customLabels }));
+    const client = await connectInMemory(server, sdk);
+    await expect(client.callTool('add', { a: 1, b: 2 })).rejects.toThrow(/Too many requests/);
+    await expect(client.getPrompt('greet', { name: 'Ada' })).rejects.toThrow(/Draining/);
+    await expect(client.callTool('add', { a: 1, b: 2 })).rejects.toThrow(/Too many requests/);
+    await client.close();
+
+    const samples = await scrapeRegistry(registry);
+    expect(
+      select(samples, 'mcp_server_refused_requests_total').map((sample) => [sample.labels, sample.value]),
+    ).toEqual([
+      [
+        {
+          mcp_refusal_plugin: 'test-limiter',
+          mcp_refusal_reason: 'rate_limited',
+          mcp_refusal_scope: 'tool',
+          mcp_method_name: 'tools/call',
+          gen_ai_tool_name: 'add',
+          tenant: 'a',
+        },
+        2,
+      ],
+      [
+        {
+          mcp_refusal_plugin: 'test-drain',
+          mcp_refusal_reason: 'draining',
+          mcp_refusal_scope: '',
+          mcp_method_name: 'prompts/get',
+          gen_ai_tool_name: '',
+          tenant: '',
+        },
+        1,
+      ],
+    ]);
   });
 
   it('records payload sizes only when asked, as the JSON size of params and results', async () => {

@@ -112,4 +112,42 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(total(samples, 'mcp_server_active_sessions')).toBe(0);
     expect(total(samples, 'mcp_server_session_duration_seconds_count')).toBe(0);
   });
+
+  it('a client’s own session and transport failures are not counted as a server’s', async () => {
+    const http = await startHttpServer({
+      sdk,
+      mode: 'stateful',
+      createServer: () => createExampleServer({ sdk }),
+    });
+    const registry = new Registry();
+    const failures: string[] = [];
+    const { client, transport } = await newClient(sdk, http.url);
+    observe(client).use(metrics({ registry }), {
+      name: 'failures',
+      onTransportError: ({ side }) => {
+        failures.push(side);
+      },
+    });
+    await client.connect(transport);
+    await client.callTool({ name: 'echo', arguments: { text: 'before' } });
+    // The server goes away: the client's transport fails on its next request.
+    await http.close();
+    await expect(client.callTool({ name: 'echo', arguments: { text: 'after' } })).rejects.toThrow();
+    await client.close();
+
+    // The first failure is the request the client could not send (its own side failed).
+    expect(failures[0]).toBe('server');
+    const samples = await scrapeRegistry(registry);
+    expect(
+      select(samples, 'mcp_server_transport_errors_total').map((sample) => [
+        sample.labels.mcp_error_side,
+        sample.value,
+      ]),
+    ).toEqual([
+      ['client', 0],
+      ['server', 0],
+    ]);
+    expect(select(samples, 'mcp_server_active_sessions').map((sample) => sample.value)).toEqual([0]);
+    expect(select(samples, 'mcp_server_session_duration_seconds_count')).toEqual([]);
+  });
 });

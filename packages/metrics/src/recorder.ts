@@ -37,6 +37,7 @@ export interface RecorderSettings {
   readonly payloadSizes: boolean;
 }
 
+// Stryker disable next-line ArrayDeclaration: backends read custom values only of per-request families, and only with customLabels set (then customValues() never returns this)
 const NO_CUSTOM: readonly string[] = [];
 
 /** Series cached by a string key: `get(key) ?? create(key, values)` builds the values only once. */
@@ -45,6 +46,7 @@ class KeyedSeries<Series> {
 
   constructor(private readonly make: (values: SeriesValues) => Series) {}
 
+  // Stryker disable next-line BlockStatement: a miss only costs a create(); both backends hand back the series they already hold for equal values
   get(key: string): Series | undefined {
     return this.children.get(key);
   }
@@ -56,13 +58,15 @@ class KeyedSeries<Series> {
   }
 }
 
+/** The size of a payload as JSON; undefined for no payload, or one JSON cannot hold (a BigInt, a cycle). */
 function jsonBytes(value: unknown): number | undefined {
+  let json: string | undefined;
   try {
-    const json = JSON.stringify(value);
-    return json === undefined ? undefined : Buffer.byteLength(json);
+    json = JSON.stringify(value);
   } catch {
-    return undefined;
+    // Not JSON: no size.
   }
+  return json === undefined ? undefined : Buffer.byteLength(json);
 }
 
 export function recordingHooks(settings: RecorderSettings): RecordingHooks {
@@ -79,28 +83,27 @@ export function recordingHooks(settings: RecorderSettings): RecordingHooks {
   const sessions = new KeyedSeries((values) => backend.histogram('sessionDuration', values));
   const notifications = new KeyedSeries((values) => backend.counter('notifications', values));
   const refusals = new KeyedSeries((values) => backend.counter('refusedRequests', values));
-  const transportErrors = new KeyedSeries((values) => backend.counter('transportErrors', values));
   const requestSizes = new KeyedSeries((values) => backend.histogram('requestSize', values));
   const responseSizes = new KeyedSeries((values) => backend.histogram('responseSize', values));
+  // Stryker disable next-line ObjectLiteral: the family has no dimensions and no custom labels, so neither backend reads these values
   const openSessions = backend.gauge('activeSessions', { own: {}, custom: NO_CUSTOM });
   openSessions.add(0);
   // Both sides read 0 from the start, so alerts on their rate have a series before the first error.
+  const transportErrors = new Map<TransportErrorFacts['side'], CountedSeries>();
   for (const side of ['client', 'server'] as const) {
-    transportErrors.create(side, { own: { errorSide: side }, custom: NO_CUSTOM }).add(0);
+    const series = backend.counter('transportErrors', { own: { errorSide: side }, custom: NO_CUSTOM });
+    series.add(0);
+    transportErrors.set(side, series);
   }
 
   // Per-instance slots: two instances attached to one server each count their own requests once.
   const IN_FLIGHT = Symbol('mcpscope metrics in flight');
+  // Stryker disable next-line ObjectLiteral: onRequestEnd returns on IGNORED before calling add()
   const IGNORED: CountedSeries = { add() {} };
   const SESSION_OPEN = Symbol('mcpscope metrics session open');
 
   const customValues = (customCode: number) =>
     custom === undefined ? NO_CUSTOM : custom.valuesOf(customCode);
-  const targetValues = (method: string, target: string) => ({
-    method,
-    tool: method === 'tools/call' ? target : '',
-    prompt: method === 'prompts/get' ? target : '',
-  });
 
   const recordRefusal = (request: RequestFacts, customCode: number): void => {
     const { plugin, reason, scope = '' } = request.refusal!;
@@ -118,9 +121,10 @@ export function recordingHooks(settings: RecorderSettings): RecordingHooks {
 
   const recordSizes = (request: RequestFacts, customCode: number): void => {
     const method = boundedMethod(request.method);
-    const target = method === 'tools/call' || method === 'prompts/get' ? registeredTarget(request) : '';
-    const key = `${method}\u0000${target}\u0000${customCode}`;
-    const values = { own: targetValues(method, target), custom: customValues(customCode) };
+    const tool = method === 'tools/call' ? registeredTarget(request) : '';
+    const prompt = method === 'prompts/get' ? registeredTarget(request) : '';
+    const key = `${method}\u0000${tool}\u0000${prompt}\u0000${customCode}`;
+    const values = { own: { method, tool, prompt }, custom: customValues(customCode) };
     const requestBytes = jsonBytes(request.params ?? {});
     if (requestBytes !== undefined) {
       (requestSizes.get(key) ?? requestSizes.create(key, values)).observe(requestBytes, request);
@@ -132,7 +136,7 @@ export function recordingHooks(settings: RecorderSettings): RecordingHooks {
         : outcome === 'error'
           ? { code: request.errorCode, message: request.errorMessage }
           : undefined;
-    const responseBytes = response === undefined ? undefined : jsonBytes(response);
+    const responseBytes = jsonBytes(response);
     if (responseBytes !== undefined) {
       (responseSizes.get(key) ?? responseSizes.create(key, values)).observe(responseBytes, request);
     }
@@ -142,7 +146,8 @@ export function recordingHooks(settings: RecorderSettings): RecordingHooks {
 
   return {
     onSessionStart(session) {
-      if (!serverSide(session) || session[SESSION_OPEN] === true) return;
+      if (!serverSide(session)) return;
+      // Core starts a session once each time it opens; the flag tells onSessionEnd this instance counted it.
       session[SESSION_OPEN] = true;
       openSessions.add(1);
     },
@@ -166,7 +171,7 @@ export function recordingHooks(settings: RecorderSettings): RecordingHooks {
     },
 
     onRequestStart(request) {
-      if (ignore !== undefined && isIgnored(ignore, request, failed)) {
+      if (isIgnored(ignore, request, failed)) {
         request[IN_FLIGHT] = IGNORED;
         return;
       }
@@ -200,17 +205,14 @@ export function recordingHooks(settings: RecorderSettings): RecordingHooks {
 
     onOutboundRequestEnd(request) {
       listed.learn(request);
-      if (ignore !== undefined && isIgnored(ignore, request, failed)) return;
+      if (isIgnored(ignore, request, failed)) return;
       const customCode = custom === undefined ? 0 : custom.codeOf(request);
       clientOperations.seriesFor(request, customCode).observe((request.durationMs ?? 0) / 1000, request);
     },
 
     onTransportError({ session, side }: TransportErrorFacts) {
       if (!serverSide(session)) return;
-      (
-        transportErrors.get(side) ??
-        transportErrors.create(side, { own: { errorSide: side }, custom: NO_CUSTOM })
-      ).add(1);
+      transportErrors.get(side)!.add(1);
     },
   };
 }

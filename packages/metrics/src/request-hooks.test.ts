@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { select } from '../test/exposition-parser.js';
 import { pointTotal, startMeter, type TestMeter } from '../test/meter.js';
+import { addPingClientTool } from '../test/plugins.js';
 import { scrapeRegistry } from '../test/scrape.js';
 import { type CustomLabels, METRICS_DIAGNOSTIC_CODES, metrics } from './index.js';
 import { INSTRUMENT_NAMES, openTelemetryMetrics } from './opentelemetry.js';
@@ -98,6 +99,48 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(
       pointTotal(await meter.collect(), INSTRUMENT_NAMES.operationDuration, { 'gen_ai.tool.name': 'add' }),
     ).toBe(0);
+  });
+
+  it('outbound requests: ignore() decides when they end, and custom labels label them', async () => {
+    const ignoring = new Registry();
+    const labelling = new Registry();
+    const asked: [string, string | undefined][] = [];
+    const server = observe(createExampleServer({ sdk })).use(
+      metrics({
+        registry: ignoring,
+        ignore: (request) => {
+          if (request.method === 'ping') asked.push([request.method, request.outcome]);
+          return request.method === 'ping';
+        },
+      }),
+      metrics({
+        registry: labelling,
+        customLabels: {
+          tenant: { values: ['a'], value: (request) => (request.method === 'ping' ? 'a' : undefined) },
+        },
+      }),
+    );
+    addPingClientTool(server);
+    const client = await connectInMemory(server, sdk);
+    await client.callTool('ping_client');
+    await client.close();
+
+    // The server's ping to its client: asked about once, with its outcome known, and left out.
+    expect(asked).toEqual([['ping', 'ok']]);
+    const ignored = await scrapeRegistry(ignoring);
+    expect(select(ignored, 'mcp_client_operation_duration_seconds_count')).toEqual([]);
+    expect(
+      select(ignored, 'mcp_server_operation_duration_seconds_count', { mcp_method_name: 'tools/call' }).map(
+        (sample) => [sample.labels.gen_ai_tool_name, sample.value],
+      ),
+    ).toEqual([['ping_client', 1]]);
+    expect(
+      select(await scrapeRegistry(labelling), 'mcp_client_operation_duration_seconds_count').map((sample) => [
+        sample.labels.mcp_method_name,
+        sample.labels.tenant,
+        sample.value,
+      ]),
+    ).toEqual([['ping', 'a', 1]]);
   });
 
   const throwingOptions = {
