@@ -8,7 +8,16 @@ import {
   startHttpServer,
   waitFor,
 } from '@mcpscope/test-kit';
-import { context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  DiagLogLevel,
+  diag,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -22,7 +31,7 @@ import {
 } from '../test/clients.js';
 import { eventNames, parentSpanIdOf, registerTestOtel } from '../test/otel.js';
 import { addTracingTools, INNER_SPAN } from '../test/tools.js';
-import { type TracingOptions, tracing } from './index.js';
+import { requestSpan, type TracingOptions, tracing } from './index.js';
 
 const otel = registerTestOtel();
 const tracer = trace.getTracer('test');
@@ -203,6 +212,51 @@ describe.each(SDK_VERSIONS)('instrumented client, SDK %s', (sdk) => {
       ['notifications/cancelled', { 'mcp.cancelled.reason': 'user gave up' }],
     ]);
     expect(otel.one('tools/call slow', SpanKind.SERVER).attributes['mcp.request.outcome']).toBe('cancelled');
+  });
+
+  it('a client span ends as core ends its request; a cancelled one as the cancellation goes out, once', async () => {
+    // What a plugin after tracing sees, synchronously, in the same hooks.
+    const seen: string[] = [];
+    const recording = (request: RequestFacts | undefined) =>
+      request === undefined ? 'no request' : requestSpan(request)?.isRecording() ? 'recording' : 'ended';
+    const sdkErrors: string[] = [];
+    const record = (message: string) => void sdkErrors.push(message);
+    diag.setLogger(
+      { error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} },
+      DiagLogLevel.WARN,
+    );
+    cleanups.push(async () => void diag.disable());
+    const calls = new HandlerCalls();
+    const server = observe(createExampleServer({ sdk, calls })).use(tracing());
+    const client = observe(newClient(sdk)).use(tracing(), {
+      name: 'after',
+      onOutboundRequestEnd: (request) =>
+        void seen.push(`end ${request.method} ${request.outcome}: ${recording(request)}`),
+      onNotification: (notification) => {
+        if (notification.direction === 'outbound' && notification.method === 'notifications/cancelled') {
+          seen.push(`cancellation sent: ${recording(notification.request)}`);
+        }
+      },
+    });
+    await connectPair(server, client, sdk);
+    cleanups.push(() => client.close());
+    await callTool(client, 'echo', { text: 'hi' });
+    const controller = new AbortController();
+    const call = callTool(client, 'slow', { ms: 30_000 }, { signal: controller.signal });
+    await waitFor(() => calls.count('tool:slow') === 1, 'the slow tool to run');
+    controller.abort('user gave up');
+    await expect(call).rejects.toThrow();
+    await waitFor(() => otel.named('tools/call slow', SpanKind.SERVER).length === 1, 'the server span');
+    expect(seen).toEqual([
+      'end initialize ok: ended',
+      'end tools/call ok: ended',
+      // Still open at its end: the reason the cancellation carries becomes an event first.
+      'end tools/call cancelled: recording',
+      'cancellation sent: ended',
+    ]);
+    const span = otel.one('tools/call slow', SpanKind.CLIENT);
+    expect(eventNames(span)).toEqual(['notifications/cancelled']);
+    expect(sdkErrors).toEqual([]);
   });
 
   it('closed transport: pending client spans end as closed', async () => {

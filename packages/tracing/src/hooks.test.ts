@@ -10,11 +10,11 @@ import {
   type SdkVersion,
   waitFor,
 } from '@mcpscope/test-kit';
-import { SpanKind } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AnyClient, callTool, connectPair, newClient, request } from '../test/clients.js';
 import { registerTestOtel } from '../test/otel.js';
-import { TRACING_DIAGNOSTIC_CODES, type TracingOptions, tracing } from './index.js';
+import { requestSpan, TRACING_DIAGNOSTIC_CODES, type TracingOptions, tracing } from './index.js';
 
 const otel = registerTestOtel();
 const cleanups: (() => Promise<void>)[] = [];
@@ -48,17 +48,22 @@ async function drive(sdk: SdkVersion, options: TracingOptions, diagnostics: Diag
 describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
   it('requestHook and responseHook land on SERVER and CLIENT spans, with the outcome known at the end', async () => {
     const calls: string[] = [];
-    await drive(sdk, {
-      requestHook: (span, request) => {
-        calls.push(`request ${request.direction} ${request.method}`);
-        span.setAttribute('tenant.id', tenantOf(request));
-        span.setAttribute('hook.direction', request.direction);
+    const diagnostics: Diagnostic[] = [];
+    await drive(
+      sdk,
+      {
+        requestHook: (span, request) => {
+          calls.push(`request ${request.direction} ${request.method}`);
+          span.setAttribute('tenant.id', tenantOf(request));
+          span.setAttribute('hook.direction', request.direction);
+        },
+        responseHook: (span, request) => {
+          calls.push(`response ${request.direction} ${request.method} ${request.outcome}`);
+          span.setAttribute('hook.outcome', request.outcome ?? '-');
+        },
       },
-      responseHook: (span, request) => {
-        calls.push(`response ${request.direction} ${request.method} ${request.outcome}`);
-        span.setAttribute('hook.outcome', request.outcome ?? '-');
-      },
-    });
+      diagnostics,
+    );
     for (const kind of [SpanKind.SERVER, SpanKind.CLIENT]) {
       const direction = kind === SpanKind.SERVER ? 'inbound' : 'outbound';
       expect(otel.one('tools/call echo', kind).attributes).toMatchObject({
@@ -72,16 +77,23 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(calls.filter((call) => call === 'request inbound tools/call')).toHaveLength(3);
     expect(calls.filter((call) => call === 'request outbound tools/call')).toHaveLength(3);
     expect(calls.filter((call) => call.startsWith('response '))).toHaveLength(10); // with initialize, twice
+    // No `ignore` given: nothing is called in its place, so nothing fails.
+    expect(diagnostics).toEqual([]);
   });
 
   it('ignore: no span at all for the requests it names, inbound and outbound', async () => {
     const seen: string[] = [];
-    await drive(sdk, {
-      ignore: (request) => {
-        seen.push(`${request.direction} ${request.method}`);
-        return request.method === 'tools/call' && request.target === 'echo';
+    const diagnostics: Diagnostic[] = [];
+    await drive(
+      sdk,
+      {
+        ignore: (request) => {
+          seen.push(`${request.direction} ${request.method}`);
+          return request.method === 'tools/call' && request.target === 'echo';
+        },
       },
-    });
+      diagnostics,
+    );
     expect(otel.named('tools/call echo')).toEqual([]);
     expect(
       otel
@@ -91,6 +103,8 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     ).toEqual([SpanKind.SERVER, SpanKind.CLIENT]);
     expect(seen.filter((entry) => entry === 'inbound tools/call')).toHaveLength(3);
     expect(seen.filter((entry) => entry === 'outbound tools/call')).toHaveLength(3);
+    // An ignored request ends without a span, and no `requestHook` was given: nothing fails.
+    expect(diagnostics).toEqual([]);
   });
 
   it('a throwing hook of each kind: the same answers, the spans still end, each reported once', async () => {
@@ -123,6 +137,69 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     expect(
       diagnostics.filter((diagnostic) => diagnostic.code !== TRACING_DIAGNOSTIC_CODES.hookFailed),
     ).toEqual([]);
+  });
+
+  it('a sampled-out request calls no hook and records nothing, and its trace context still goes on', async () => {
+    const hookCalls: string[] = [];
+    const hook = (name: string) => (_span: unknown, request: RequestFacts) =>
+      void hookCalls.push(`${name} ${request.direction} ${request.method}`);
+    const options = { requestHook: hook('requestHook'), responseHook: hook('responseHook') };
+    const diagnostics: Diagnostic[] = [];
+    const onDiagnostic = (diagnostic: Diagnostic) => void diagnostics.push(diagnostic);
+    const handled: RequestFacts[] = [];
+    const sent: RequestFacts[] = [];
+    const server = observe(createExampleServer({ sdk }), { onDiagnostic }).use(tracing(options), {
+      name: 'handled',
+      onRequestEnd: (request) => void handled.push(request),
+    });
+    const client = observe(newClient(sdk), { onDiagnostic }).use(tracing(options), {
+      name: 'sent',
+      onOutboundRequestEnd: (request) => void sent.push(request),
+    });
+    await connectPair(server, client, sdk);
+    cleanups.push(() => client.close());
+    // The handshake is sampled (no parent): its hooks ran.
+    expect(hookCalls.sort()).toEqual([
+      'requestHook inbound initialize',
+      'requestHook outbound initialize',
+      'responseHook inbound initialize',
+      'responseHook outbound initialize',
+    ]);
+    hookCalls.length = 0;
+    otel.reset();
+
+    // The caller's trace was not sampled (flags 00): the default ParentBased sampler drops the calls.
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const notSampled = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId,
+      spanId: '00f067aa0ba902b7',
+      traceFlags: TraceFlags.NONE,
+      isRemote: true,
+    });
+    await context.with(notSampled, async () => {
+      await callTool(client, 'echo', { text: 'hi' });
+      await callTool(client, 'fail');
+    });
+    await waitFor(
+      () => handled.filter((request) => request.method === 'tools/call').length === 2,
+      'both calls',
+    );
+
+    expect(hookCalls).toEqual([]);
+    expect(otel.spans()).toEqual([]);
+    expect(diagnostics).toEqual([]);
+    const calls = sent.filter((request) => request.method === 'tools/call');
+    expect(calls.map((request) => request.outcome)).toEqual(['ok', 'tool_error']);
+    for (const request of calls) {
+      // The CLIENT span is not recorded, yet it has ids and they go to the server, unsampled.
+      const ids = request.trace!;
+      expect(requestSpan(request)?.isRecording()).toBe(false);
+      expect([ids.traceId, ids.traceFlags]).toEqual([traceId, TraceFlags.NONE]);
+      const answered = handled.find((each) => each.id === request.id)!;
+      expect(answered.meta?.traceparent).toBe(`00-${traceId}-${ids.spanId}-00`);
+      expect([answered.trace?.traceId, answered.trace?.traceFlags]).toEqual([traceId, TraceFlags.NONE]);
+      expect(requestSpan(answered)?.isRecording()).toBe(false);
+    }
   });
 
   it('a tenant from _meta reaches the span through requestHook', async () => {

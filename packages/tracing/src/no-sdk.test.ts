@@ -1,4 +1,4 @@
-import { currentRequest, observe, type RequestFacts } from '@mcpscope/core';
+import { currentRequest, type Diagnostic, observe, type RequestFacts } from '@mcpscope/core';
 import { connectInMemory, connectRaw, createExampleServer, SDK_VERSIONS, waitFor } from '@mcpscope/test-kit';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -17,6 +17,14 @@ describe.each(SDK_VERSIONS)('without an SDK, SDK %s', (sdk) => {
   it('serves every call, keeps no span, calls no hook, leaves messages unchanged', async () => {
     const hookCalls: string[] = [];
     const ended: RequestFacts[] = [];
+    const sent: RequestFacts[] = [];
+    const diagnostics: Diagnostic[] = [];
+    const onDiagnostic = (diagnostic: Diagnostic) => void diagnostics.push(diagnostic);
+    const facts = {
+      name: 'facts',
+      onRequestEnd: (request: RequestFacts) => void ended.push(request),
+      onOutboundRequestEnd: (request: RequestFacts) => void sent.push(request),
+    };
     const options = {
       recordArguments: true,
       recordResults: true,
@@ -24,26 +32,47 @@ describe.each(SDK_VERSIONS)('without an SDK, SDK %s', (sdk) => {
       requestHook: () => void hookCalls.push('requestHook'),
       responseHook: () => void hookCalls.push('responseHook'),
     };
-    const server = observe(addTracingTools(createExampleServer({ sdk }), sdk)).use(tracing(options), {
-      name: 'facts',
-      onRequestEnd: (request) => void ended.push(request),
-    });
+    const server = observe(addTracingTools(createExampleServer({ sdk }), sdk), { onDiagnostic }).use(
+      tracing(options),
+      facts,
+    );
     const client = await connectInMemory(server, sdk);
-    observe(client.raw).use(tracing(options));
+    observe(client.raw, { onDiagnostic }).use(tracing(options), facts);
     expect((await client.callTool('echo', { text: 'hi' })).isError).toBeUndefined();
     expect((await client.callTool('fail')).isError).toBe(true);
     const traced = await client.callTool('traced');
     expect((traced.content as { text: string }[])[0]?.text).toBe('00000000000000000000000000000000');
     await client.callTool('ping_client');
-    await waitFor(() => ended.length === 5, 'five requests to end');
+    // Handled: the server's initialize and four calls, and the ping the client answered. Sent: the
+    // client's four calls (observed after its initialize) and the server's ping.
+    await waitFor(() => ended.length === 6, 'six handled requests to end');
+    await waitFor(() => sent.length === 5, 'five sent requests to end');
     expect(hookCalls).toEqual([]);
-    for (const request of ended) {
+    expect(ended.map((request) => request.method).sort()).toEqual([
+      'initialize',
+      'ping',
+      'tools/call',
+      'tools/call',
+      'tools/call',
+      'tools/call',
+    ]);
+    expect(sent.map((request) => request.method).sort()).toEqual([
+      'ping',
+      'tools/call',
+      'tools/call',
+      'tools/call',
+      'tools/call',
+    ]);
+    for (const request of [...ended, ...sent]) {
       expect(requestSpan(request)).toBeUndefined();
       expect(request.trace).toBeUndefined();
       expect(request.meta?.traceparent).toBeUndefined();
     }
     expect(trace.getActiveSpan()).toBeUndefined();
     await client.close();
+    // Closing flushes nothing (the no-op provider has no forceFlush) and fails nothing.
+    await server.close();
+    expect(diagnostics).toEqual([]);
   });
 
   it('without a context manager the carrier declines: core’s own context carries the request', async () => {

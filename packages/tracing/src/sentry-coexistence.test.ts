@@ -65,7 +65,8 @@ describe.each(SDK_VERSIONS)('Sentry MCP instrumentation in its default setup, SD
     otel.reset();
     receiver.clear();
     const diagnostics: Diagnostic[] = [];
-    const plugin = tracing({ sentry: 'defer' });
+    // Notification spans would be server spans of the deferred server too.
+    const plugin = tracing({ sentry: 'defer', notificationSpans: true });
     for (let server = 0; server < 2; server++) {
       const observed = observe(Sentry.wrapMcpServerWithSentry(createExampleServer({ sdk })), {
         onDiagnostic: (diagnostic) => void diagnostics.push(diagnostic),
@@ -78,9 +79,14 @@ describe.each(SDK_VERSIONS)('Sentry MCP instrumentation in its default setup, SD
     await waitFor(() => count(receiver.spanNames(), 'tools/call echo') === 6, 'six Sentry spans');
     expect(otel.named('tools/call echo')).toEqual([]);
     expect(otel.named('initialize')).toEqual([]);
+    expect(otel.named('notifications/initialized')).toEqual([]);
+    expect(otel.spans()).toEqual([]);
     expect(diagnostics.map(({ code, plugin: name }) => `${name} ${code}`)).toEqual([
       `tracing ${TRACING_DIAGNOSTIC_CODES.defersToSentry}`,
     ]);
-    expect(diagnostics[0]?.message).toContain("sentry: 'defer'");
+    expect(diagnostics[0]?.message).toBe(
+      "Sentry already records a span for each request of this server (sentry: 'defer'); " +
+        "mcpscope records no server spans for it. Pass tracing({ sentry: 'trace' }) to record both.",
+    );
   });
 });

@@ -10,11 +10,18 @@ import {
   waitFor,
 } from '@mcpscope/test-kit';
 import type { McpServer as V1McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { UrlElicitationRequiredError as V1UrlElicitationRequired } from '@modelcontextprotocol/sdk/types.js';
-import { UrlElicitationRequiredError as V2UrlElicitationRequired } from '@modelcontextprotocol/server';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  CreateMessageResultSchema,
+  UrlElicitationRequiredError as V1UrlElicitationRequired,
+} from '@modelcontextprotocol/sdk/types.js';
+import {
+  type McpServer as V2McpServer,
+  UrlElicitationRequiredError as V2UrlElicitationRequired,
+} from '@modelcontextprotocol/server';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
+import { connectPair, newClient } from '../test/clients.js';
 import { eventNames, parentSpanIdOf, registerTestOtel } from '../test/otel.js';
 import { addTracingTools, INNER_SPAN } from '../test/tools.js';
 import { requestSpan, type TracingOptions, tracing } from './index.js';
@@ -296,6 +303,47 @@ describe.each(SDK_VERSIONS)('server spans, SDK %s', (sdk) => {
     const answered = otel.one('ping', SpanKind.SERVER);
     expect(parentSpanIdOf(answered)).toBe(ping.spanContext().spanId);
     expect(answered.spanContext().traceId).toBe(tool.spanContext().traceId);
+  });
+
+  it('a request a tool sends from outside its context is still a child of the tool span', async () => {
+    const server = observe(createExampleServer({ sdk })).use(tracing());
+    const messages = [{ role: 'user' as const, content: { type: 'text' as const, text: 'say hi' } }];
+    const sampleParams = { messages, maxTokens: 10 };
+    const done = { content: [{ type: 'text' as const, text: 'asked' }] };
+    // The sampling request leaves from the root context (as from a callback that lost it); the SDK's
+    // request-scoped sender still relates it to the tool's request, and so does the span.
+    if (sdk === 'v1') {
+      (server as V1McpServer).registerTool('ask_elsewhere', { description: 'Samples' }, async (extra) => {
+        await context.with(ROOT_CONTEXT, () =>
+          extra.sendRequest(
+            { method: 'sampling/createMessage', params: sampleParams },
+            CreateMessageResultSchema,
+          ),
+        );
+        return done;
+      });
+    } else {
+      (server as V2McpServer).registerTool('ask_elsewhere', { description: 'Samples' }, async (ctx) => {
+        await context.with(ROOT_CONTEXT, () =>
+          ctx.mcpReq.send({ method: 'sampling/createMessage', params: sampleParams }),
+        );
+        return done;
+      });
+    }
+    let sampled = 0;
+    const client = newClient(sdk, { onSample: () => void sampled++ });
+    await connectPair(server, client, sdk);
+    cleanups.push(() => client.close());
+    await (client as { callTool(params: object): Promise<unknown> }).callTool({
+      name: 'ask_elsewhere',
+      arguments: {},
+    });
+    await waitFor(() => otel.named('tools/call ask_elsewhere').length === 1, 'the tool span');
+    const tool = otel.one('tools/call ask_elsewhere', SpanKind.SERVER);
+    const sampling = otel.one('sampling/createMessage', SpanKind.CLIENT);
+    expect(parentSpanIdOf(sampling)).toBe(tool.spanContext().spanId);
+    expect(sampling.spanContext().traceId).toBe(tool.spanContext().traceId);
+    expect(sampled).toBe(1);
   });
 });
 
