@@ -17,6 +17,9 @@ export function strykerConfig(mutate) {
     vitest: { configFile: 'vitest.config.ts' },
     coverageAnalysis: 'perTest',
     concurrency: 2,
+    // Generous: on a busy 2-core machine, a test that is only slow must not count as a mutant that hangs.
+    timeoutFactor: 2.5,
+    timeoutMS: 10_000,
     incremental: true,
     incrementalFile: 'reports/stryker-incremental.json',
     thresholds: { high: 90, low: 80, break: null },
