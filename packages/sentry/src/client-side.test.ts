@@ -18,12 +18,27 @@ import {
   waitFor,
 } from '@mcpscope/test-kit';
 import { InMemoryTransport as V1InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { InMemoryTransport as V2InMemoryTransport } from '@modelcontextprotocol/server';
+import { UrlElicitationRequiredError as V1UrlElicitationRequired } from '@modelcontextprotocol/sdk/types.js';
+import {
+  InMemoryTransport as V2InMemoryTransport,
+  UrlElicitationRequiredError as V2UrlElicitationRequired,
+} from '@modelcontextprotocol/server';
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addElicitingTool } from '../test/eliciting-tool.js';
 import { initSentryEveryEvent } from '../test/init-sentry.js';
 import { MECHANISM_TYPE, type SentryOptions, sentry } from './index.js';
+
+const accountAuthorization = {
+  mode: 'url' as const,
+  elicitationId: 'auth-2',
+  url: 'https://example.com/authorize',
+  message: 'Authorize the account first',
+};
+
+interface ElicitingRegistry {
+  registerTool(name: string, config: { description: string }, handler: () => Promise<never>): unknown;
+}
 
 let receiver: SentryReceiver;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -107,6 +122,37 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       });
     },
   );
+
+  it('with captureClientErrors, a client-side error the handler reported itself is not reported again, even when it echoes an argument', async () => {
+    const server = createExampleServer({ sdk });
+    (server as unknown as ElicitingRegistry).registerTool(
+      'authorize_account',
+      { description: 'Reports, then asks for URL elicitation' },
+      async () => {
+        const error =
+          sdk === 'v1'
+            ? new V1UrlElicitationRequired([accountAuthorization], 'authorize hunter2-account first')
+            : new V2UrlElicitationRequired([accountAuthorization], 'authorize hunter2-account first');
+        Sentry.captureException(error);
+        throw error;
+      },
+    );
+    observe(server).use(sentry({ captureClientErrors: true }));
+    const client = await connectInMemory(server, sdk);
+    cleanups.push(async () => {
+      await client.close();
+      await server.close();
+    });
+    await expect(client.callTool('authorize_account', { account: 'hunter2-account' })).rejects.toThrow(
+      /-32042|authorize/,
+    );
+    await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
+    expect(await Sentry.flush(5_000)).toBe(true);
+    // SDK 1.x's McpError puts the code in front of the message.
+    expect(receiver.events().map((event) => exceptionOf(event)?.value)).toEqual([
+      sdk === 'v1' ? 'MCP error -32042: authorize [REDACTED] first' : 'authorize [REDACTED] first',
+    ]);
+  });
 
   it("a transport error the client caused gives no event from Sentry's instrumentation either", async () => {
     const server = createExampleServer({ sdk });

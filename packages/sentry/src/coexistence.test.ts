@@ -24,7 +24,7 @@ import { InMemoryTransport as V1InMemoryTransport } from '@modelcontextprotocol/
 import { InMemoryTransport as V2InMemoryTransport } from '@modelcontextprotocol/server';
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { addTool } from '../test/extra-tools.js';
+import { addTool, failInFallbackHandler } from '../test/extra-tools.js';
 import { initSentryEveryEvent } from '../test/init-sentry.js';
 import { MECHANISM_TYPE, type SentryOptions, sentry } from './index.js';
 
@@ -162,6 +162,19 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     const events = await settle(server);
     expect(events.map((event) => exceptionOf(event)?.value)).toEqual(['the transport broke']);
   });
+
+  it.each<Order>(['wrapped, then observed', 'observed, then wrapped'])(
+    '%s: a JSON-RPC server error without an original error is reported once, by Sentry',
+    async (order) => {
+      const server = buildServer(sdk, order);
+      failInFallbackHandler(server, 'the fallback handler broke');
+      const { client } = await connect(server, sdk);
+      await expect(client.request('custom/thing', {})).rejects.toThrow('the fallback handler broke');
+      const events = await settle(server);
+      expect(events.map((event) => exceptionOf(event)?.mechanism?.type)).toEqual([SENTRY_MCP_MECHANISM]);
+      expect(events[0]?.tags).toMatchObject({ 'mcp.method.name': 'custom/thing', 'error.type': '-32603' });
+    },
+  );
 
   it('reports isError results once when asked to (Sentry does not report them)', async () => {
     const server = buildServer(sdk, 'observed, then wrapped', { toolErrors: 'exception' });

@@ -111,6 +111,26 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     await waitFor(() => slow.envelopes.length === 2, 'the held events to be answered');
   });
 
+  it('a flush at close that gives up before everything was sent: reported once, naming the 30 s limit', async () => {
+    const healthy = await receiver();
+    // Sentry's own transport to a healthy endpoint, whose flush reports it ran out of time.
+    initSentryEveryEvent(healthy.dsn, {
+      transport: (options) => ({ ...Sentry.makeNodeTransport(options), flush: async () => false }),
+    });
+    cleanups.push(() => Sentry.close(100));
+    const run = await failingCalls(sdk, 1);
+    await run.close();
+    expect(run.diagnostics).toEqual([
+      {
+        plugin: 'sentry',
+        code: SENTRY_DIAGNOSTIC_CODES.deliveryFailed,
+        message:
+          'events are not reaching Sentry (events were still being sent 30 s after the endpoint closed); ' +
+          'later delivery failures are not reported',
+      },
+    ]);
+  });
+
   it('flushOnClose: false leaves delivery to Sentry: close does not wait', async () => {
     const slow = await receiver();
     slow.hold();

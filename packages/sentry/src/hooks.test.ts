@@ -88,6 +88,32 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     );
   });
 
+  it('beforeCapture runs once per event after the client went away and came back', async () => {
+    const seen: string[] = [];
+    const { client, settle } = await inMemory(sdk, {
+      beforeCapture: (_scope, request) => {
+        seen.push(`${request.method} ${request.target}`);
+      },
+    });
+    expect((await client.callTool('fail')).isError).toBe(true);
+    const sentryClient = Sentry.getClient()!;
+    Sentry.getCurrentScope().setClient(undefined);
+    try {
+      expect((await client.callTool('echo', { text: 'away' })).content).toEqual([
+        { type: 'text', text: 'away' },
+      ]);
+    } finally {
+      Sentry.getCurrentScope().setClient(sentryClient);
+    }
+    expect((await client.callTool('fail')).isError).toBe(true);
+    const events = await settle();
+    expect(seen).toEqual(['tools/call fail', 'tools/call fail']);
+    expect(events.map((event) => exceptionOf(event)?.value)).toEqual([
+      TOOL_FAILURE_MESSAGE,
+      TOOL_FAILURE_MESSAGE,
+    ]);
+  });
+
   it('a throwing beforeCapture is reported once; every event is still sent, as if it had returned', async () => {
     const { client, diagnostics, settle } = await inMemory(sdk, {
       beforeCapture: (scope) => {

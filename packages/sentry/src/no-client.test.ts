@@ -3,7 +3,14 @@
  * (`MCPSCOPE_SENTRY_NO_CLIENT`), never on stdout; with a client that has no DSN (Sentry switched off on
  * purpose) it stays quiet. This file never initialises Sentry with a DSN.
  */
-import { type Diagnostic, endpointFacts, observe } from '@mcpscope/core';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  type Diagnostic,
+  endpointFacts,
+  type McpscopePlugin,
+  observe,
+  type RequestFacts,
+} from '@mcpscope/core';
 import {
   captureStderr,
   connectInMemory,
@@ -13,6 +20,7 @@ import {
 } from '@mcpscope/test-kit';
 import * as Sentry from '@sentry/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { countIsolationForks } from '../test/isolation-forks.js';
 import { SENTRY_DIAGNOSTIC_CODES, sentry } from './index.js';
 
 afterEach(() => {
@@ -87,4 +95,39 @@ it('with a client that has no DSN: quiet, and the requests work', async () => {
   }
   expect(diagnostics).toEqual([]);
   expect(stderr.lines()).toEqual([]);
+});
+
+it('with a client that has no DSN: no isolation scope is forked, and the next carrier carries each request', async () => {
+  Sentry.init({});
+  expect(Sentry.getClient()?.getDsn()).toBeUndefined();
+  const forks = countIsolationForks();
+  const requests = new AsyncLocalStorage<RequestFacts>();
+  const carried: string[] = [];
+  const lower: McpscopePlugin = {
+    name: 'lower-carrier',
+    contextCarrier: {
+      priority: 1,
+      run(request, _values, callback) {
+        carried.push(request.method);
+        requests.run(request, callback);
+        return true;
+      },
+      currentRequest: () => requests.getStore(),
+    },
+  };
+  try {
+    const server = observe(createExampleServer({ sdk: 'v1' })).use(lower, sentry());
+    const client = await connectInMemory(server, 'v1');
+    expect((await client.callTool('echo', { text: 'fine' })).content).toEqual([
+      { type: 'text', text: 'fine' },
+    ]);
+    expect((await client.callTool('fail')).isError).toBe(true);
+    await waitFor(() => endpointFacts(server)?.inFlight === 0, 'requests to end');
+    await client.close();
+    await server.close();
+  } finally {
+    forks.restore();
+  }
+  expect(carried).toEqual(['initialize', 'tools/call', 'tools/call']);
+  expect(forks.count).toBe(0);
 });

@@ -66,6 +66,7 @@ export function sentry(options: SentryOptions = {}): McpscopePlugin {
   /** The client last looked at (null: none yet), and the one reported to (undefined: Sentry is off). */
   let seenClient: Client | undefined | null = null;
   let reportingTo: Client | undefined;
+  // Stryker disable next-line BooleanLiteral: never read before refresh() has found a client and set it
   let forkThroughOpenTelemetry = false;
   const enrichedClients = new WeakSet<Client>();
 
@@ -77,6 +78,7 @@ export function sentry(options: SentryOptions = {}): McpscopePlugin {
     trace: request.trace ?? activeOpenTelemetrySpan(),
   });
 
+  /** Captures what `decision` says (`'none'`: nothing, no case of its own). */
   const report = (request: RequestFacts, decision: CaptureDecision): void => {
     const { method } = request;
     switch (decision) {
@@ -101,8 +103,9 @@ export function sentry(options: SentryOptions = {}): McpscopePlugin {
         return;
       }
       case 'client_error': {
+        // A kept error on the client's side is an object: the SDK took its client code from it.
         const { error } = request;
-        if (error !== undefined && error !== null && typeof error === 'object') {
+        if (error !== undefined) {
           if (isCapturedBySentry(error)) return;
           const scrubbed = scrubError(error, privateStrings(request, rules));
           const hint = enrichment.hint(own(request), {
@@ -112,7 +115,8 @@ export function sentry(options: SentryOptions = {}): McpscopePlugin {
           scopes.captureIn(request, () => Sentry.getCurrentScope().captureException(scrubbed, hint));
           return;
         }
-        const what = request.toolErrorReason ?? `JSON-RPC error ${request.errorCode ?? 'without a code'}`;
+        // No tool error reason: an error response with a client code (codeless ones are the server's).
+        const what = request.toolErrorReason ?? `JSON-RPC error ${request.errorCode}`;
         const message = `${method}${request.target === undefined ? '' : ` ${request.target}`}: ${what}`;
         const hint = enrichment.hint(own(request), {});
         scopes.captureIn(request, () => Sentry.getCurrentScope().captureMessage(message, 'warning', hint));
@@ -132,8 +136,6 @@ export function sentry(options: SentryOptions = {}): McpscopePlugin {
         scopes.captureIn(request, () => Sentry.getCurrentScope().captureException(synthetic, hint));
         return;
       }
-      default:
-        return;
     }
   };
 
@@ -153,8 +155,7 @@ export function sentry(options: SentryOptions = {}): McpscopePlugin {
     onRequestEnd(request) {
       if (refresh() === undefined) return;
       if (maxBreadcrumbs > 0) recordRequest(request, maxBreadcrumbs);
-      const decision = decideCapture(request, toolErrors, captureClientErrors);
-      if (decision !== 'none') report(request, decision);
+      report(request, decideCapture(request, toolErrors, captureClientErrors));
     },
 
     onTransportError({ error, session, side }) {
@@ -181,8 +182,8 @@ export function sentry(options: SentryOptions = {}): McpscopePlugin {
 
     async close() {
       if (!flushOnClose) return;
-      const client = Sentry.getClient();
-      if (client === undefined || client.getDsn() === undefined) return;
+      // Without a client Sentry.flush says false; a client without a DSN (no transport) says true at once.
+      if (Sentry.getClient() === undefined) return;
       if (!(await Sentry.flush(FLUSH_LIMIT_MS))) {
         delivery.report(`events were still being sent ${FLUSH_LIMIT_MS / 1000} s after the endpoint closed`);
       }

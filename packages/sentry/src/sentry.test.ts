@@ -27,7 +27,7 @@ import { InMemoryTransport as V2InMemoryTransport } from '@modelcontextprotocol/
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { addTool, pause } from '../test/extra-tools.js';
+import { addTool, failInFallbackHandler, pause } from '../test/extra-tools.js';
 import { initSentryEveryEvent } from '../test/init-sentry.js';
 import { MECHANISM_TYPE, type SentryOptions, sentry } from './index.js';
 
@@ -227,6 +227,58 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     ]);
   });
 
+  it('captureClientErrors: a mistake without an error object is a message naming the method, target and reason or code; one with an error is a handled exception', async () => {
+    const { server, client } = await setUp(sdk, { captureClientErrors: true });
+    await clientMistakes(client);
+    const events = await settle(server);
+    const messages = events
+      .filter((event) => exceptionOf(event)?.mechanism?.type !== MECHANISM_TYPE)
+      .map((event) => `${event.level} ${event.logentry?.message ?? event.message}`);
+    const exceptions = events
+      .filter((event) => exceptionOf(event)?.mechanism?.type === MECHANISM_TYPE)
+      .map((event) => exceptionOf(event)!);
+    // SDK 1.x answers an unknown tool with an isError result (no error object), SDK 2.x throws -32602.
+    expect(messages.sort()).toEqual(
+      [
+        'warning foo/bar: JSON-RPC error -32601',
+        'warning tools/call add: invalid_arguments',
+        ...(sdk === 'v1' ? ['warning tools/call no_such_tool: unknown_tool'] : []),
+      ].sort(),
+    );
+    expect(exceptions.map((exception) => exception.value).sort()).toEqual(
+      sdk === 'v1'
+        ? ['MCP error -32602: Prompt no_such_prompt not found']
+        : ['Prompt no_such_prompt not found', 'Tool no_such_tool not found'],
+    );
+    for (const exception of exceptions) {
+      expect(exception.mechanism).toEqual({
+        type: MECHANISM_TYPE,
+        handled: true,
+        data: { error_type: 'client_error' },
+      });
+    }
+  });
+
+  it('a JSON-RPC server error without an original error (a fallback handler threw) is a JsonRpcError', async () => {
+    const server = observe(createExampleServer({ sdk }));
+    failInFallbackHandler(server, 'the fallback handler broke');
+    server.use(sentry());
+    const { client } = await connect(server, sdk);
+    await expect(client.request('custom/thing', {})).rejects.toThrow('the fallback handler broke');
+    const events = await settle(server);
+    expect(events).toHaveLength(1);
+    expect(exceptionOf(events[0]!)).toMatchObject({
+      type: 'JsonRpcError',
+      value: 'custom/thing answered with JSON-RPC error -32603',
+      mechanism: { type: MECHANISM_TYPE, handled: false, data: { error_type: 'protocol' } },
+    });
+    expect(events[0]?.tags).toMatchObject({
+      'mcp.method.name': 'custom/thing',
+      'error.type': '-32603',
+      'mcp.error.side': 'server',
+    });
+  });
+
   it('reports isError tool results as messages or exceptions when asked', async () => {
     const asMessage = await setUp(sdk, { toolErrors: 'message' });
     await asMessage.client.callTool('soft_fail');
@@ -249,6 +301,11 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       value: 'Tool "soft_fail" returned an error result',
     });
     expect(exceptionOf(exceptions[0]!)?.stacktrace).toBeUndefined();
+    expect(exceptionOf(exceptions[0]!)?.mechanism).toEqual({
+      type: MECHANISM_TYPE,
+      handled: true,
+      data: { error_type: 'tool_error_result' },
+    });
   });
 
   it('keeps 20 concurrent failing calls apart: each event carries its own tags and scope data', async () => {
@@ -320,6 +377,20 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     });
     // The handler's own report keeps Sentry's default grouping.
     expect(events[0]?.fingerprint).toBeUndefined();
+  });
+
+  it('does not report an error the handler reported itself when it echoes an argument (the scrubbed copy is the same error)', async () => {
+    const server = observe(createExampleServer({ sdk }));
+    addTool(server, 'login', async () => {
+      const error = new Error('login failed for hunter2-secret');
+      Sentry.captureException(error);
+      throw error;
+    });
+    server.use(sentry());
+    const { client } = await connect(server, sdk);
+    expect((await client.callTool('login', { password: 'hunter2-secret' })).isError).toBe(true);
+    const events = await settle(server);
+    expect(events.map((event) => exceptionOf(event)?.value)).toEqual(['login failed for [REDACTED]']);
   });
 
   it("records arguments only when opted in, redacted by core's rule (accessKey too, and redact paths) and capped", async () => {
@@ -453,6 +524,68 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
       expect(events[0]?.fingerprint).toEqual(['mcp', 'transport', 'in-memory', 'Error']);
     },
   );
+
+  /** The example server on a linked in-memory pair, so the test can fail the server's transport itself. */
+  async function linked(server: ExampleServer) {
+    const [clientSide, serverSide] =
+      sdk === 'v1' ? V1InMemoryTransport.createLinkedPair() : V2InMemoryTransport.createLinkedPair();
+    await (server as { connect(transport: unknown): Promise<void> }).connect(serverSide);
+    const client = await connectClient(sdk, clientSide);
+    cleanups.push(async () => {
+      await client.close();
+      await server.close();
+    });
+    return { client, serverSide };
+  }
+
+  const mcpCrumbs = (event: SentryEvent | undefined) =>
+    (event?.breadcrumbs ?? [])
+      .filter((crumb) => crumb.category === 'mcp')
+      .map(
+        (crumb) =>
+          `${crumb.message} ${crumb.data?.['error.type'] ?? '-'} ${crumb.data?.['mcp.error.side'] ?? '-'}`,
+      );
+
+  it("a transport error the client caused is a breadcrumb (its class only); one of the server's side is not", async () => {
+    const server = observe(createExampleServer({ sdk })).use(sentry());
+    const { client, serverSide } = await linked(server);
+    serverSide.onerror?.(new SyntaxError('Unexpected token } in JSON at position 12'));
+    serverSide.onerror?.(new Error('the transport broke'));
+    await client.callTool('echo', { text: 'hi' });
+    await client.callTool('fail');
+    const events = await settle(server);
+    expect(events.map((event) => exceptionOf(event)?.value).sort()).toEqual(
+      ['the transport broke', TOOL_FAILURE_MESSAGE].sort(),
+    );
+    const failure = events.find((event) => exceptionOf(event)?.value === TOOL_FAILURE_MESSAGE);
+    expect(mcpCrumbs(failure)).toEqual([
+      'initialize - -',
+      'transport error (client) SyntaxError client',
+      'tools/call echo - -',
+    ]);
+  });
+
+  it('two instances on one server: the one with maxBreadcrumbs 0 keeps no breadcrumbs, the other keeps its own', async () => {
+    // The first instance reports nothing here (no breadcrumbs, tool errors off); the second reports the
+    // isError result with the session's breadcrumbs, each request once.
+    const server = observe(createExampleServer({ sdk })).use(
+      sentry({ maxBreadcrumbs: 0 }),
+      sentry({ toolErrors: 'message', maxBreadcrumbs: 5 }),
+    );
+    const { client, serverSide } = await linked(server);
+    serverSide.onerror?.(new SyntaxError('Unexpected end of JSON input'));
+    await client.callTool('echo', { text: 'hi' });
+    expect((await client.callTool('soft_fail')).isError).toBe(true);
+    const events = await settle(server);
+    expect(events.map((event) => event.logentry?.message ?? event.message)).toEqual([
+      'Tool "soft_fail" returned an error result',
+    ]);
+    expect(mcpCrumbs(events[0])).toEqual([
+      'initialize - -',
+      'transport error (client) SyntaxError client',
+      'tools/call echo - -',
+    ]);
+  });
 
   it('keeps Sentry grouping when fingerprint is off', async () => {
     const { server, client } = await setUp(sdk, { fingerprint: false });

@@ -15,3 +15,14 @@ export function addTool(server: ExampleServer, name: string, handler: ToolHandle
 export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Answers every method without a handler of its own by throwing `message`: the SDK's fallback request
+ * handler, which core does not wrap, so the request ends with a -32603 and no original error.
+ */
+export function failInFallbackHandler(server: ExampleServer, message: string): void {
+  (server.server as unknown as { fallbackRequestHandler?: () => Promise<never> }).fallbackRequestHandler =
+    async () => {
+      throw new Error(message);
+    };
+}
