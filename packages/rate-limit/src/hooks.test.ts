@@ -128,6 +128,34 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     });
   });
 
+  it('a message hook giving nothing sends the default; one giving no string is reported once', async () => {
+    let answer: unknown;
+    const { scene } = setUp({
+      client: { limit: 1, windowMs: 1_000 },
+      message: () => answer as string | undefined,
+    });
+    const connection = await scene.connect();
+    const defaultRefusal = {
+      code: -32029,
+      message: expect.stringContaining('Rate limit exceeded (client): retry after 1000 ms'),
+      data: { reason: 'rate_limited', scope: 'client', limit: 1, windowMs: 1_000, retryAfterMs: 1_000 },
+    };
+    expect(await outcomeOf(connection.callTool('echo', { text: 'x' }))).toBe('ok');
+    expect(await outcomeOf(connection.callTool('echo', { text: 'x' }))).toEqual(defaultRefusal);
+    expect(scene.failures).toEqual([]);
+    answer = 42;
+    expect(await outcomeOf(connection.callTool('echo', { text: 'x' }))).toEqual(defaultRefusal);
+    expect(await outcomeOf(connection.callTool('echo', { text: 'x' }))).toEqual(defaultRefusal);
+    expect(scene.failures).toEqual([
+      {
+        code: CODES.hookInvalid,
+        plugin: 'rate-limit',
+        hook: 'message',
+        message: 'message returned 42, not a string; the default was sent',
+      },
+    ]);
+  });
+
   it('a throwing or invalid hook is reported once and changes nothing else', async () => {
     const events: RateLimitRefusalEvent[] = [];
     let round = 0;

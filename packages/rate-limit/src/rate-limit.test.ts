@@ -6,7 +6,12 @@ import { countOutcomes, echoCalls, type Observed, observed, outcomeOf } from '..
 import { RATE_LIMIT_DIAGNOSTIC_CODES as CODES } from './diagnostic-codes.js';
 import { memoryStore } from './memory-store.js';
 import { rateLimit } from './rate-limit.js';
-import type { RateLimitOptions, RateLimitRefusalEvent, RateLimitStore } from './types.js';
+import type { RateLimitOptions, RateLimitRefusalEvent, RateLimitStore, StoreRefusal } from './types.js';
+
+interface Settle {
+  resolve(verdict: StoreRefusal | undefined): void;
+  reject(error: unknown): void;
+}
 
 describe.each(SDK_VERSIONS)('rateLimit over SDK %s', (sdk) => {
   let scene: Observed | undefined;
@@ -243,6 +248,37 @@ describe.each(SDK_VERSIONS)('rateLimit over SDK %s', (sdk) => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('refuses at once by default (maxWaitMs 0), even when the store names no wait at all', async () => {
+    const clock = new ManualClock();
+    let consumed = 0;
+    const store: RateLimitStore = {
+      consume: () => (++consumed === 1 ? { rule: 0, retryAfterMs: 0 } : undefined),
+    };
+    const { limiter, scene } = setUp({ client: { limit: 1, windowMs: 1_000 }, store, clock });
+    const connection = await scene.connect();
+    const refused = outcomeOf(connection.callTool('echo', { text: 'x' }));
+    await waitFor(() => scene.ended.some((request) => request.method === 'tools/call'), 'the call to end');
+    expect(clock.pendingTimers).toBe(0);
+    expect(await refused).toEqual({
+      code: -32029,
+      message: expect.stringContaining('Rate limit exceeded (client): retry after 0 ms'),
+      data: { reason: 'rate_limited', scope: 'client', limit: 1, windowMs: 1_000, retryAfterMs: 0 },
+    });
+    expect(consumed).toBe(1);
+    expect(limiter.stats()).toMatchObject({ allowed: 0, refused: 1, waited: 0 });
+  });
+
+  it('waits on the system clock when no clock is given', async () => {
+    const { limiter, scene } = setUp({ client: { limit: 1, windowMs: 2_000 }, maxWaitMs: 30_000 });
+    const connection = await scene.connect();
+    expect(await outcomeOf(connection.callTool('echo', { text: 'first' }))).toBe('ok');
+    const second = outcomeOf(connection.callTool('echo', { text: 'second' }));
+    await waitFor(() => limiter.stats().waited === 1, 'the waiting call to be let through');
+    expect(await second).toBe('ok');
+    expect(scene.calls.count('tool:echo')).toBe(2);
+    expect(limiter.stats()).toMatchObject({ allowed: 2, refused: 0, waited: 1 });
+  });
+
   it('stops waiting when the client cancels: the handler never runs and nothing is counted', async () => {
     const clock = new ManualClock();
     const { limiter, scene } = setUp({ client: { limit: 1, windowMs: 1_000 }, maxWaitMs: 5_000, clock });
@@ -396,7 +432,69 @@ describe.each(SDK_VERSIONS)('rateLimit over SDK %s', (sdk) => {
         Array(4).fill(['rate_limit_unavailable', undefined, undefined, 1]),
       );
       expect(limiter.stats()).toMatchObject({ refused: 4, refusedUnavailable: 4, allowed: 0 });
+      expect(limiter.refusalRate()).toBe(1);
+      expect(limiter.check({ minRequests: 4, fail: 100 })()).toMatchObject({
+        status: 'fail',
+        observedValue: 100,
+      });
     });
+
+    for (const failOpen of [true, false]) {
+      it(`counts nothing for requests that ended before the store answered (failOpen: ${failOpen})`, async () => {
+        const answers: { promise: Promise<StoreRefusal | undefined>; settle: Settle }[] = [];
+        const store: RateLimitStore = {
+          consume() {
+            let settle!: Settle;
+            const promise = new Promise<StoreRefusal | undefined>((resolve, reject) => {
+              settle = { resolve, reject };
+            });
+            answers.push({ promise, settle });
+            return promise;
+          },
+        };
+        const events: RateLimitRefusalEvent[] = [];
+        const { limiter, scene } = setUp({
+          store,
+          failOpen,
+          onRefusal: (event) => void events.push(event),
+          clock: new ManualClock(),
+        });
+        const connection = await scene.connect();
+        const abort = new AbortController();
+        const cancelled = Array.from({ length: 3 }, () =>
+          outcomeOf(connection.callTool('echo', { text: 'x' }, { signal: abort.signal })),
+        );
+        await waitFor(() => answers.length === 3, 'the store to be asked three times');
+        abort.abort();
+        await Promise.all(cancelled);
+        await scene.settled();
+        expect(
+          scene.ended.filter((request) => request.method === 'tools/call').map((r) => r.outcome),
+        ).toEqual(['cancelled', 'cancelled', 'cancelled']);
+        const [failed, allowed, refused] = answers;
+        failed!.settle.reject(new Error('store down'));
+        await failed!.promise.catch(() => undefined);
+        expect(limiter.stats()).toMatchObject({ storeErrors: 1, storeFailing: true });
+        // The outage is reported all the same, and ends when the store answers again.
+        expect(storeFailures(scene)).toHaveLength(1);
+        allowed!.settle.resolve(undefined);
+        await allowed!.promise;
+        refused!.settle.resolve({ rule: 0, retryAfterMs: 1_000 });
+        await refused!.promise;
+        expect(limiter.stats()).toEqual({
+          allowed: 0,
+          refused: 0,
+          refusedByScope: { global: 0, client: 0, tool: 0, method: 0 },
+          refusedUnavailable: 0,
+          waited: 0,
+          storeErrors: 1,
+          storeFailing: false,
+        });
+        expect(events).toEqual([]);
+        expect(limiter.refusalRate()).toBe(0);
+        expect(scene.calls.count('tool:echo')).toBe(0);
+      });
+    }
 
     it('reports to stderr when attached nowhere else, one line per outage, never to stdout', async () => {
       const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -421,5 +519,20 @@ describe.each(SDK_VERSIONS)('rateLimit over SDK %s', (sdk) => {
         stdout.mockRestore();
       }
     });
+  });
+});
+
+describe('maxWaitMs', () => {
+  it('must be a number >= 0', () => {
+    for (const [value, shown] of [
+      [-1, '-1'],
+      [Number.NaN, 'NaN'],
+      ['500', '500'],
+    ] as const) {
+      expect(() => rateLimit({ maxWaitMs: value as number })).toThrow(
+        new TypeError(`rateLimit: maxWaitMs must be a number >= 0, got ${shown}`),
+      );
+    }
+    expect(rateLimit({ maxWaitMs: 0 }).name).toBe('rate-limit');
   });
 });

@@ -95,7 +95,6 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimiter {
   const clientKeyOf = clientKeyResolver(key, report);
   const isIgnored = ignoreResolver(ignore, report);
   const costOf = costResolver(cost, report);
-  const hasToolRules = byTool.size > 0;
   if (typeof maxWaitMs !== 'number' || !(maxWaitMs >= 0)) {
     throw new TypeError(`rateLimit: maxWaitMs must be a number >= 0, got ${String(maxWaitMs)}`);
   }
@@ -113,14 +112,9 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimiter {
 
   const ruleSetFor = (request: RequestFacts): RuleSet => {
     const { method } = request;
-    if (hasToolRules && method === 'tools/call') {
-      const { target } = request;
-      if (target !== undefined) {
-        const set = byTool.get(target);
-        if (set !== undefined) return set;
-      }
-    }
-    return byMethod.get(method) ?? defaultSet;
+    // A tools/call without a name has no target, and no tool's rules are keyed undefined.
+    const toolSet = method === 'tools/call' ? byTool.get(request.target) : undefined;
+    return toolSet ?? byMethod.get(method) ?? defaultSet;
   };
 
   const messageFor = (request: RequestFacts, rule: RateLimitRule, limit: number, retryAfterMs: number) => {
@@ -177,15 +171,14 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimiter {
 
   const storeFailed = (attempt: Attempt, error: unknown, now: number): void => {
     storeErrors++;
-    if (!storeFailing) {
-      storeFailing = true;
-      report(
-        CODES.storeFailed,
-        `store failed (requests are ${failOpen ? 'allowed' : 'refused'} until it answers again; ` +
-          'later failures of this outage are not reported)',
-        { error },
-      );
-    }
+    storeFailing = true;
+    // Core reports a code once until storeAnswered clears it: once per outage.
+    report(
+      CODES.storeFailed,
+      `store failed (requests are ${failOpen ? 'allowed' : 'refused'} until it answers again; ` +
+        'later failures of this outage are not reported)',
+      { error },
+    );
     if (attempt.request.ended) return;
     if (failOpen) {
       allow(attempt, now);
@@ -240,14 +233,19 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimiter {
   const totals = (windowMs: number) => recent.totals(clock.now(), windowMs);
 
   const check = (checkOptions: RefusalCheckOptions = {}): (() => RefusalCheckResult) => {
-    const { windowMs = RECENT_SECONDS * 1000, warn = 10, fail, minRequests = 10 } = checkOptions;
+    const {
+      windowMs = RECENT_SECONDS * 1000,
+      warn = 10,
+      fail = Number.POSITIVE_INFINITY,
+      minRequests = 10,
+    } = checkOptions;
     return () => {
       const counts = totals(windowMs);
       const total = counts.allowed + counts.refused;
       const percent = total === 0 ? 0 : Math.round((counts.refused / total) * 10_000) / 100;
       let status: RefusalCheckResult['status'] = 'pass';
       if (total >= minRequests) {
-        if (fail !== undefined && percent >= fail) status = 'fail';
+        if (percent >= fail) status = 'fail';
         else if (percent >= warn) status = 'warn';
       }
       const result = {

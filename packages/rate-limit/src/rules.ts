@@ -40,7 +40,8 @@ export interface ResolvedRules {
   readonly all: readonly RateLimitRule[];
   readonly defaultSet: RuleSet;
   readonly byMethod: ReadonlyMap<string, RuleSet>;
-  readonly byTool: ReadonlyMap<string, RuleSet>;
+  /** By tool name; looked up with a request's target, which a tools/call without a name lacks. */
+  readonly byTool: ReadonlyMap<string | undefined, RuleSet>;
 }
 
 interface ResolvedRule {
