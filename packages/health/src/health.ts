@@ -58,13 +58,12 @@ export function health(options: HealthOptions = {}): HealthPlugin {
   const report: Report = (code, message, extra = {}) => reportDiagnostic(plugin, { code, message, ...extra });
 
   const updateGate = (): void => {
-    if (shedding !== undefined && monitor !== undefined) {
-      const reason = overloadReason(shedding, monitor);
-      if (reason !== undefined && shedding.reason === undefined) {
-        report(CODES.loadSheddingStarted, `shedding load: ${reason}; new requests are refused`);
-      } else if (reason === undefined && shedding.reason !== undefined) {
-        clearDiagnostic(plugin, CODES.loadSheddingStarted);
-      }
+    if (shedding !== undefined) {
+      // The monitor exists whenever load shedding does: it takes the samples shedding reads.
+      const reason = overloadReason(shedding, monitor!);
+      // Core reports a code once until it is cleared: once per episode, cleared when the episode ends.
+      if (reason === undefined) clearDiagnostic(plugin, CODES.loadSheddingStarted);
+      else report(CODES.loadSheddingStarted, `shedding load: ${reason}; new requests are refused`);
       shedding.reason = reason;
     }
     if (drain.refusing) gate = DRAINING;
@@ -77,7 +76,13 @@ export function health(options: HealthOptions = {}): HealthPlugin {
     watchDelay || eventLoopUtilization !== false || shedding !== undefined
       ? new LoadMonitor(
           sampleIntervalMs,
-          { delay: watchDelay, heap: shedding !== undefined && shedding.maxHeapUsedBytes !== false },
+          {
+            delay: watchDelay,
+            heap:
+              shedding !== undefined &&
+              // Stryker disable next-line ConditionalExpression,BooleanLiteral: the heap sample is read only by overloadReason, which skips it when maxHeapUsedBytes is false; sampling it anyway only costs a call
+              shedding.maxHeapUsedBytes !== false,
+          },
           updateGate,
         )
       : undefined;
@@ -109,6 +114,7 @@ export function health(options: HealthOptions = {}): HealthPlugin {
   const context = (output?: string) => ({
     version: tracker.version,
     name: tracker.name,
+    // Stryker disable next-line ConditionalExpression: buildReport reads `context.output ?? ...`, so an output key holding undefined is the same as none
     ...(output === undefined ? {} : { output }),
   });
 
@@ -151,13 +157,12 @@ export function health(options: HealthOptions = {}): HealthPlugin {
         thresholdCheck(monitor.utilization, eventLoopUtilization, undefined, 'system', time),
       ]);
     }
-    if (heapUsed !== false || rss !== false) {
-      const memory = process.memoryUsage();
-      if (heapUsed !== false) {
-        entries.push(['memory:heapUsed', thresholdCheck(memory.heapUsed, heapUsed, 'bytes', 'system', time)]);
-      }
-      if (rss !== false)
-        entries.push(['memory:rss', thresholdCheck(memory.rss, rss, 'bytes', 'system', time)]);
+    if (heapUsed !== false) {
+      const { heapUsed: used } = process.memoryUsage();
+      entries.push(['memory:heapUsed', thresholdCheck(used, heapUsed, 'bytes', 'system', time)]);
+    }
+    if (rss !== false) {
+      entries.push(['memory:rss', thresholdCheck(process.memoryUsage.rss(), rss, 'bytes', 'system', time)]);
     }
     if (inFlight !== false) {
       entries.push([
@@ -239,6 +244,7 @@ export function health(options: HealthOptions = {}): HealthPlugin {
     shutdown: () => drain.start('manual'),
     dispose() {
       for (const signal of shutdownOptions.signals) process.off(signal, onSignal);
+      // Stryker disable next-line ConditionalExpression: removing listeners that were never added removes nothing (the guard only spares touching process.stdin)
       if (watchingStdin) {
         process.stdin.off('end', onStdinEnd);
         process.stdin.off('close', onStdinEnd);

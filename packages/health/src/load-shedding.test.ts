@@ -6,12 +6,12 @@ import {
   REFUSAL_ERROR_CODES,
   type RequestFacts,
 } from '@mcpscope/core';
-import { connectHttp, createExampleServer, SDK_VERSIONS, startHttpServer } from '@mcpscope/test-kit';
+import { connectHttp, createExampleServer, SDK_VERSIONS, startHttpServer, waitFor } from '@mcpscope/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe, until } from '../test/probe.js';
 import { HEALTH_DIAGNOSTIC_CODES as CODES, health } from './index.js';
 import { OVERLOADED_MESSAGE } from './refusals.js';
-import type { HealthOptions, LoadSheddingOptions } from './types.js';
+import type { HealthOptions, HealthPlugin, LoadSheddingOptions } from './types.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -218,4 +218,119 @@ describe('loadShedding options', () => {
   ] as const)('rejects %o', (loadShedding, message) => {
     expect(() => health({ shutdown: false, loadShedding })).toThrow(`health(): ${message}`);
   });
+});
+
+// Which samplers run for each option combination: the event-loop delay is measured only when its check
+// or load shedding reads it, the loop is sampled at all only when something reads a sample, and load
+// shedding on one measure works with the readiness checks of the others switched off.
+
+const SAMPLE_MS = 50;
+const NO_SHEDDING_THRESHOLDS = {
+  maxEventLoopDelayMs: false,
+  maxEventLoopUtilization: false,
+  maxHeapUsedBytes: false,
+} as const;
+
+function start(options: HealthOptions): HealthPlugin {
+  const probes = health({
+    shutdown: false,
+    requireConnection: false,
+    sampleIntervalMs: SAMPLE_MS,
+    ...options,
+  });
+  cleanups.push(() => probes.dispose());
+  return probes;
+}
+
+/**
+ * Overloads the loop until a reference with every sampler on has seen it. The reference is created
+ * after the probes under test, with the same interval: their samples are taken just before its own, so
+ * by then they have sampled the overloaded loop too (if they sample it at all).
+ */
+async function overloadUntilSampled(): Promise<void> {
+  const reference = start({});
+  overload(150);
+  await waitFor(
+    () => reference.eventLoopDelayMs > 60 && reference.eventLoopUtilization > 0.5,
+    'the reference to sample an overloaded event loop',
+    20_000,
+  );
+}
+
+describe('the event-loop delay', () => {
+  it('is not measured with eventLoopDelay false and no load shedding', async () => {
+    const probes = start({ eventLoopDelay: false });
+    await overloadUntilSampled();
+    expect(probes.eventLoopDelayMs).toBe(0);
+    expect(Object.keys((await probes.readiness()).checks ?? {})).not.toContain('eventloop:delay');
+  });
+
+  it('is not measured with eventLoopDelay false and load shedding that ignores it', async () => {
+    const probes = start({ eventLoopDelay: false, loadShedding: NO_SHEDDING_THRESHOLDS });
+    await overloadUntilSampled();
+    expect(probes.eventLoopDelayMs).toBe(0);
+    expect(probes.overloaded).toBe(false);
+  });
+
+  it('is measured for load shedding on delay even with eventLoopDelay false', async () => {
+    const probes = start({
+      eventLoopDelay: false,
+      loadShedding: { ...NO_SHEDDING_THRESHOLDS, maxEventLoopDelayMs: 60 },
+    });
+    overload(150);
+    await waitFor(() => probes.overloaded, 'load shedding on the event-loop delay', 20_000);
+    const load = (await probes.readiness()).checks?.['server:load']?.[0];
+    expect(load?.output).toMatch(/^shedding load: mean event-loop delay [\d.]+ ms is over 60 ms$/);
+  });
+});
+
+describe('the sampler', () => {
+  it('does not run when nothing reads a sample', async () => {
+    const probes = start({ eventLoopDelay: false, eventLoopUtilization: false });
+    await overloadUntilSampled();
+    expect([probes.eventLoopDelayMs, probes.eventLoopUtilization]).toEqual([0, 0]);
+    expect(probes.overloaded).toBe(false);
+    expect(() => probes.dispose()).not.toThrow();
+  });
+
+  it('runs for load shedding on the heap alone, with both event-loop checks off', async () => {
+    const probes = start({
+      eventLoopDelay: false,
+      eventLoopUtilization: false,
+      loadShedding: { ...NO_SHEDDING_THRESHOLDS, maxHeapUsedBytes: 1 },
+    });
+    await waitFor(() => probes.overloaded, 'load shedding on the heap', 20_000);
+    const load = (await probes.readiness()).checks?.['server:load']?.[0];
+    expect(load?.output).toMatch(/^shedding load: heap used \d+ bytes is over 1 bytes$/);
+    expect(probes.eventLoopDelayMs).toBe(0);
+  });
+});
+
+it('reports a load-shedding episode once, however many samples it lasts', async () => {
+  const diagnostics: Diagnostic[] = [];
+  const probes = start({ loadShedding: { ...NO_SHEDDING_THRESHOLDS, maxHeapUsedBytes: 1 } });
+  const server = observe(createExampleServer({ sdk: 'v1' }), {
+    onDiagnostic: (diagnostic) => void diagnostics.push(diagnostic),
+  }).use(probes);
+  cleanups.push(() => void server); // holds the server, the diagnostics' receiver, until the end
+  // Each sample says the heap it saw: three different readings are three samples of one episode.
+  const readings = new Set<string>();
+  await waitFor(
+    async () => {
+      const output = (await probes.readiness()).checks?.['server:load']?.[0]?.output;
+      if (output?.startsWith('shedding load: ')) readings.add(output);
+      return readings.size >= 3;
+    },
+    'three samples over the limit',
+    20_000,
+  );
+  expect(diagnostics).toEqual([
+    {
+      code: CODES.loadSheddingStarted,
+      plugin: 'health',
+      message: expect.stringMatching(
+        /^shedding load: heap used \d+ bytes is over 1 bytes; new requests are refused$/,
+      ),
+    },
+  ]);
 });
