@@ -162,7 +162,7 @@ export class RequestRecord implements RequestFacts {
   markToolFailure(reason: ToolErrorReason, error: unknown): void {
     if (this.method !== 'tools/call' || this.toolErrorReason !== undefined) return;
     this.toolErrorReason = reason;
-    if (error !== undefined) this.keepError(error);
+    this.keepError(error);
   }
 
   /** Records the response: sent for an inbound request, received for an outbound one. */
