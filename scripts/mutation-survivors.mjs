@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 const packageDirectory = process.argv[2];
 if (packageDirectory === undefined) {
-  console.error('usage: node scripts/mutation-survivors.mjs <package directory>');
+  process.stderr.write('usage: node scripts/mutation-survivors.mjs <package directory>\n');
   process.exit(2);
 }
 const report = JSON.parse(readFileSync(join(packageDirectory, 'reports/mutation/mutation.json'), 'utf8'));
@@ -16,12 +16,12 @@ for (const [file, { source, mutants }] of Object.entries(report.files)) {
   const alive = mutants
     .filter((mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage')
     .sort((a, b) => a.location.start.line - b.location.start.line);
-  console.log(`${file}: ${alive.length} alive`);
+  process.stdout.write(`${file}: ${alive.length} alive\n`);
   for (const { status, location, mutatorName, replacement } of alive) {
     const { line, column } = location.start;
     const shown = JSON.stringify(replacement ?? '').slice(0, 70);
-    console.log(
-      `  ${status} ${line}:${column} ${mutatorName} -> ${shown}  | ${lines[line - 1].trim().slice(0, 100)}`,
+    process.stdout.write(
+      `  ${status} ${line}:${column} ${mutatorName} -> ${shown}  | ${lines[line - 1].trim().slice(0, 100)}\n`,
     );
   }
 }
