@@ -6,8 +6,8 @@
  */
 import { endpointFacts, observe } from '@mcpscope/core';
 import {
-  connectClient,
   connectInMemory,
+  connectInMemoryPair,
   createExampleServer,
   type ExampleServer,
   exceptionOf,
@@ -17,12 +17,8 @@ import {
   startSentryReceiver,
   waitFor,
 } from '@mcpscope/test-kit';
-import { InMemoryTransport as V1InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { UrlElicitationRequiredError as V1UrlElicitationRequired } from '@modelcontextprotocol/sdk/types.js';
-import {
-  InMemoryTransport as V2InMemoryTransport,
-  UrlElicitationRequiredError as V2UrlElicitationRequired,
-} from '@modelcontextprotocol/server';
+import { UrlElicitationRequiredError as V2UrlElicitationRequired } from '@modelcontextprotocol/server';
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addElicitingTool } from '../test/eliciting-tool.js';
@@ -60,10 +56,7 @@ afterAll(async () => {
 });
 
 async function connectWrapped(server: ExampleServer, sdk: SdkVersion) {
-  const [clientSide, serverSide] =
-    sdk === 'v1' ? V1InMemoryTransport.createLinkedPair() : V2InMemoryTransport.createLinkedPair();
-  await (server as { connect(transport: unknown): Promise<void> }).connect(serverSide);
-  const client = await connectClient(sdk, clientSide);
+  const { client, serverSide } = await connectInMemoryPair(server, sdk);
   cleanups.push(async () => {
     await client.close();
     await server.close();

@@ -6,7 +6,7 @@
 
 import { endpointFacts, observe } from '@mcpscope/core';
 import {
-  connectClient,
+  connectInMemoryPair,
   createExampleServer,
   type ExampleServer,
   exceptionOf,
@@ -20,8 +20,6 @@ import {
   TOOL_FAILURE_MESSAGE,
   waitFor,
 } from '@mcpscope/test-kit';
-import { InMemoryTransport as V1InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { InMemoryTransport as V2InMemoryTransport } from '@modelcontextprotocol/server';
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addTool, failInFallbackHandler } from '../test/extra-tools.js';
@@ -71,10 +69,7 @@ function buildServer(sdk: SdkVersion, order: Order, options?: SentryOptions): Ex
 }
 
 async function connect(server: ExampleServer, sdk: SdkVersion) {
-  const [clientSide, serverSide] =
-    sdk === 'v1' ? V1InMemoryTransport.createLinkedPair() : V2InMemoryTransport.createLinkedPair();
-  await (server as { connect(transport: unknown): Promise<void> }).connect(serverSide);
-  const client = await connectClient(sdk, clientSide);
+  const { client, serverSide } = await connectInMemoryPair(server, sdk);
   cleanups.push(async () => {
     await client.close();
     await server.close();

@@ -4,9 +4,9 @@
  */
 import { endpointFacts, type McpscopePlugin, observe } from '@mcpscope/core';
 import {
-  connectClient,
   connectHttp,
   connectInMemory,
+  connectInMemoryPair,
   createExampleServer,
   type ExampleServer,
   exceptionOf,
@@ -22,8 +22,6 @@ import {
   TOOL_FAILURE_MESSAGE,
   waitFor,
 } from '@mcpscope/test-kit';
-import { InMemoryTransport as V1InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { InMemoryTransport as V2InMemoryTransport } from '@modelcontextprotocol/server';
 import * as Sentry from '@sentry/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -497,14 +495,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
     'reports transport errors with the session tags (captureTransportErrors: %s)',
     async (enabled) => {
       const server = observe(createExampleServer({ sdk })).use(sentry({ captureTransportErrors: enabled }));
-      const [clientSide, serverSide] =
-        sdk === 'v1' ? V1InMemoryTransport.createLinkedPair() : V2InMemoryTransport.createLinkedPair();
-      await (server as { connect(transport: unknown): Promise<void> }).connect(serverSide);
-      const client = await connectClient(sdk, clientSide);
-      cleanups.push(async () => {
-        await client.close();
-        await server.close();
-      });
+      const { serverSide } = await linked(server);
       serverSide.onerror?.(new Error('the transport broke'));
       const events = await settle(server);
       if (!enabled) {
@@ -527,10 +518,7 @@ describe.each(SDK_VERSIONS)('SDK %s', (sdk) => {
 
   /** The example server on a linked in-memory pair, so the test can fail the server's transport itself. */
   async function linked(server: ExampleServer) {
-    const [clientSide, serverSide] =
-      sdk === 'v1' ? V1InMemoryTransport.createLinkedPair() : V2InMemoryTransport.createLinkedPair();
-    await (server as { connect(transport: unknown): Promise<void> }).connect(serverSide);
-    const client = await connectClient(sdk, clientSide);
+    const { client, serverSide } = await connectInMemoryPair(server, sdk);
     cleanups.push(async () => {
       await client.close();
       await server.close();

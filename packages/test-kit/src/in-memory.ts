@@ -11,10 +11,19 @@ export async function connectInMemory(
   sdk: SdkVersion,
   identity?: ClientIdentity,
 ): Promise<TestClient> {
+  return (await connectInMemoryPair(server, sdk, identity)).client;
+}
+
+/** The same, also handing back the server's side of the pair (to fail or watch the transport itself). */
+export async function connectInMemoryPair(
+  server: ExampleServer | Connectable,
+  sdk: SdkVersion,
+  identity?: ClientIdentity,
+): Promise<{ client: TestClient; serverSide: V1InMemoryTransport | V2InMemoryTransport }> {
   const [clientSide, serverSide] =
     sdk === 'v1' ? V1InMemoryTransport.createLinkedPair() : V2InMemoryTransport.createLinkedPair();
   await (server as { connect(transport: unknown): Promise<void> }).connect(serverSide);
-  return connectClient(sdk, clientSide, identity);
+  return { client: await connectClient(sdk, clientSide, identity), serverSide };
 }
 
 export interface RawConnection {

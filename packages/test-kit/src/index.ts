@@ -16,7 +16,7 @@ export {
   type RunningHttpServer,
   startHttpServer,
 } from './http.js';
-export { connectInMemory, connectRaw, type RawConnection } from './in-memory.js';
+export { connectInMemory, connectInMemoryPair, connectRaw, type RawConnection } from './in-memory.js';
 export {
   freePort,
   promtoolCheckMetrics,
