@@ -86,6 +86,14 @@ export const SCENARIOS: readonly Scenario[] = [
     sync: false,
     maxWrite: 1024,
   }),
+  fileScenario('file-async-maxWrite-4k', 'pino.destination({ dest: file, sync: false, maxWrite: 4096 })', {
+    sync: false,
+    maxWrite: 4096,
+  }),
+  fileScenario('file-async-maxWrite-8k', 'pino.destination({ dest: file, sync: false, maxWrite: 8192 })', {
+    sync: false,
+    maxWrite: 8192,
+  }),
   fileScenario('file-async-minLength-4k', 'pino.destination({ dest: file, sync: false, minLength: 4096 })', {
     sync: false,
     minLength: 4096,

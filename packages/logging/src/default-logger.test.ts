@@ -1,4 +1,5 @@
 /** The logger `logging()` makes when given none: its level (the `level` option, else LOG_LEVEL, else info). */
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { logging } from './index.js';
 
@@ -27,5 +28,22 @@ describe('the default logger’s level', () => {
     const given = logging({ level: 'error' }).logger;
     given.level = 'debug';
     expect(logging({ logger: given, level: 'error' }).logger.level).toBe('debug');
+  });
+});
+
+describe('the default logger’s destination', () => {
+  it('writes to stderr asynchronously, in chunks of at most 4 KB', () => {
+    const destination = logging().logger[pino.symbols.streamSym] as unknown as {
+      fd: number;
+      sync: boolean;
+      maxWrite: number;
+      minLength: number;
+    };
+    expect({
+      fd: destination.fd,
+      sync: destination.sync,
+      maxWrite: destination.maxWrite,
+      minLength: destination.minLength,
+    }).toEqual({ fd: 2, sync: false, maxWrite: 4096, minLength: 0 });
   });
 });

@@ -34,7 +34,7 @@ export type LoggingIgnore = (request: RequestFacts) => boolean;
 export interface LoggingOptions<CustomLevels extends string = never> extends PrivacyOptions {
   /**
    * Your pino logger. Without it the plugin makes one that writes JSON lines to stderr
-   * (`pino.destination({ dest: 2, sync: false })`), flushed on close and at exit.
+   * (`pino.destination({ dest: 2, sync: false, maxWrite: 4096 })`), flushed on close and at exit.
    * @default a stderr logger
    */
   readonly logger?: Logger<CustomLevels>;
