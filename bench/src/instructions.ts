@@ -19,7 +19,7 @@ export interface InstructionCount {
   readonly calls: readonly [number, number];
 }
 
-/** Calls per run: the in-memory round trip is ~0.2 M instructions, the HTTP one ~10× more. */
+/** Calls per run: an HTTP round trip costs many times an in-memory one, so it gets fewer calls. */
 export const INSTRUCTION_CALLS = {
   'in-memory': { calls: [5_000, 25_000], warmup: 20_000 },
   http: { calls: [200, 1_000], warmup: 1_000 },

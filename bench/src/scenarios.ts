@@ -93,11 +93,18 @@ async function startSentry(dsn: string, tracesSampleRate?: number) {
   return Sentry;
 }
 
-/** pino writing to a file through an asynchronous sonic-boom destination. */
-async function fileLogger(scratch: string) {
+/**
+ * pino writing to a file through an asynchronous sonic-boom destination, set up as the logging README
+ * recommends (`maxWrite: 4096`), or with sonic-boom's defaults (`maxWrite` 16 KB).
+ */
+async function fileLogger(
+  scratch: string,
+  destination: 'recommended' | 'sonic-boom-defaults' = 'recommended',
+) {
   const { default: pino } = await import('pino');
   const path = join(scratch, 'server.log');
-  return { logger: pino(pino.destination({ dest: path, sync: false })), path };
+  const maxWrite = destination === 'recommended' ? { maxWrite: 4096 } : {};
+  return { logger: pino(pino.destination({ dest: path, sync: false, ...maxWrite })), path };
 }
 
 async function countLines(path: string): Promise<number> {
@@ -169,7 +176,7 @@ const scenarios: Scenario[] = [
   {
     name: 'logging',
     description:
-      'logging({ logger: pino(pino.destination({ dest: <file>, sync: false })) }): pino 10, other options default',
+      'logging({ logger: pino(pino.destination({ dest: <file>, sync: false, maxWrite: 4096 })) }): pino 10, other options default',
     start: async (context) => {
       const { logging } = await import('@mcpscope/logging');
       const { logger, path } = await fileLogger(context.scratch);
@@ -334,6 +341,37 @@ const attributionScenarios: Scenario[] = [
         ),
     }),
   ),
+  {
+    name: 'logging-sonic-boom-defaults',
+    description:
+      "logging({ logger: pino(pino.destination({ dest: <file>, sync: false })) }): sonic-boom's default maxWrite (16 KB)",
+    start: async (context) => {
+      const { logging } = await import('@mcpscope/logging');
+      const { logger, path } = await fileLogger(context.scratch, 'sonic-boom-defaults');
+      const plugin = logging({ logger });
+      return {
+        attach: await observeWith(plugin),
+        release: async () => {
+          await plugin.close?.();
+          return { logLines: await countLines(path) };
+        },
+      };
+    },
+  },
+  {
+    name: 'floor-pino-sonic-boom-defaults',
+    description: "floor-pino with sonic-boom's default maxWrite (16 KB)",
+    start: async (context) => {
+      const { logger } = await fileLogger(context.scratch, 'sonic-boom-defaults');
+      return {
+        attach: await observeWith({
+          name: 'floor-pino',
+          onRequestEnd: (request) => logger.info({ 'mcp.method.name': request.method }, 'request'),
+        }),
+        release: nothing,
+      };
+    },
+  },
   {
     name: 'logging-without-request-logger',
     description: 'logging() to a file with requestLogger: false (no AsyncLocalStorage)',
