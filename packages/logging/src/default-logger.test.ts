@@ -33,7 +33,8 @@ describe('the default logger’s level', () => {
 
 describe('the default logger’s destination', () => {
   it('writes to stderr asynchronously, in chunks of at most 4 KB', () => {
-    const destination = logging().logger[pino.symbols.streamSym] as unknown as {
+    const logger = logging().logger as unknown as Record<symbol, unknown>;
+    const destination = logger[pino.symbols.streamSym] as {
       fd: number;
       sync: boolean;
       maxWrite: number;
