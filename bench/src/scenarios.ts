@@ -107,6 +107,23 @@ async function fileLogger(
   return { logger: pino(pino.destination({ dest: path, sync: false, ...maxWrite })), path };
 }
 
+/** The logging plugin alone, on a file logger. */
+async function startLogging(
+  context: ScenarioContext,
+  destination: 'recommended' | 'sonic-boom-defaults',
+): Promise<RunningScenario> {
+  const { logging } = await import('@mcpscope/logging');
+  const { logger, path } = await fileLogger(context.scratch, destination);
+  const plugin = logging({ logger });
+  return {
+    attach: await observeWith(plugin),
+    release: async () => {
+      await plugin.close?.();
+      return { logLines: await countLines(path) };
+    },
+  };
+}
+
 async function countLines(path: string): Promise<number> {
   const { createReadStream } = await import('node:fs');
   let lines = 0;
@@ -177,18 +194,7 @@ const scenarios: Scenario[] = [
     name: 'logging',
     description:
       'logging({ logger: pino(pino.destination({ dest: <file>, sync: false, maxWrite: 4096 })) }): pino 10, other options default',
-    start: async (context) => {
-      const { logging } = await import('@mcpscope/logging');
-      const { logger, path } = await fileLogger(context.scratch);
-      const plugin = logging({ logger });
-      return {
-        attach: await observeWith(plugin),
-        release: async () => {
-          await plugin.close?.();
-          return { logLines: await countLines(path) };
-        },
-      };
-    },
+    start: (context) => startLogging(context, 'recommended'),
   },
   {
     name: 'sentry',
@@ -345,18 +351,7 @@ const attributionScenarios: Scenario[] = [
     name: 'logging-sonic-boom-defaults',
     description:
       "logging({ logger: pino(pino.destination({ dest: <file>, sync: false })) }): sonic-boom's default maxWrite (16 KB)",
-    start: async (context) => {
-      const { logging } = await import('@mcpscope/logging');
-      const { logger, path } = await fileLogger(context.scratch, 'sonic-boom-defaults');
-      const plugin = logging({ logger });
-      return {
-        attach: await observeWith(plugin),
-        release: async () => {
-          await plugin.close?.();
-          return { logLines: await countLines(path) };
-        },
-      };
-    },
+    start: (context) => startLogging(context, 'sonic-boom-defaults'),
   },
   {
     name: 'floor-pino-sonic-boom-defaults',
