@@ -430,6 +430,51 @@ const attributionScenarios: Scenario[] = [
     },
   },
   {
+    name: 'floor-all-five',
+    description:
+      "the least five plugins on these libraries do together, on all-five's SDKs: a SERVER span with dispatch in its context and inside Sentry.withIsolationScope, a histogram observation and one info line",
+    start: async (context) => {
+      const Sentry = await startSentry(context.sentryDsn);
+      const sdk = await startOpenTelemetry();
+      const { context: contexts, SpanKind, trace } = await import('@opentelemetry/api');
+      const { Histogram, Registry } = await import('prom-client');
+      const registry = new Registry();
+      const histogram = new Histogram({
+        name: 'floor_duration_seconds',
+        help: 'the floor scenario',
+        labelNames: ['method'],
+        registers: [registry],
+      });
+      const { logger } = await fileLogger(context.scratch);
+      const tracer = trace.getTracer('floor');
+      const spans = new WeakMap<object, ReturnType<typeof tracer.startSpan>>();
+      return {
+        attach: await observeWith({
+          name: 'floor-all-five',
+          onRequestStart: (request) =>
+            void spans.set(request, tracer.startSpan(request.method, { kind: SpanKind.SERVER })),
+          aroundRequest: (request, dispatch) => {
+            const span = spans.get(request);
+            if (span === undefined) dispatch();
+            else
+              contexts.with(trace.setSpan(contexts.active(), span), () =>
+                Sentry.withIsolationScope(() => dispatch()),
+              );
+          },
+          onRequestEnd: (request) => {
+            spans.get(request)?.end();
+            histogram.observe({ method: request.method }, (request.durationMs ?? 0) / 1000);
+            logger.info({ 'mcp.method.name': request.method }, 'request');
+          },
+        }),
+        release: async () => {
+          await Sentry.flush(5_000);
+          return sdk.flush();
+        },
+      };
+    },
+  },
+  {
     name: 'sentry-init',
     description: 'Sentry.init({ dsn }) alone, no plugin',
     start: async (context) => {
