@@ -3,19 +3,11 @@
  * each option combination, the lifecycle reading when marked not ready, and the probe routes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { disposeLater, disposeProbes, readiness } from '../test/readiness.js';
 import { health } from './index.js';
-import type { HealthOptions, HealthReport } from './types.js';
+import type { HealthOptions } from './types.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-
-async function readiness(options: HealthOptions): Promise<HealthReport> {
-  const probes = health({ shutdown: false, requireConnection: false, ...options });
-  cleanups.push(() => probes.dispose());
-  return probes.readiness();
-}
+afterEach(disposeProbes);
 
 const time = expect.any(String);
 const number = expect.any(Number);
@@ -97,15 +89,13 @@ describe('which built-in checks appear', () => {
 
 describe('routes', () => {
   it('serves /livez, /readyz and /healthz by default', () => {
-    const probes = health({ shutdown: false });
-    cleanups.push(() => probes.dispose());
+    const probes = disposeLater(health({ shutdown: false }));
     expect(Object.keys(probes.routes)).toEqual(['/livez', '/readyz', '/healthz']);
     expect(probes.routes['/healthz']).toBe(probes.routes['/readyz']);
   });
 
   it('drops the /healthz alias with paths.healthz false', () => {
-    const probes = health({ shutdown: false, paths: { healthz: false } });
-    cleanups.push(() => probes.dispose());
+    const probes = disposeLater(health({ shutdown: false, paths: { healthz: false } }));
     expect(Object.keys(probes.routes)).toEqual(['/livez', '/readyz']);
   });
 });

@@ -4,19 +4,9 @@
  * how busy the machine is.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { health } from './index.js';
-import type { HealthOptions, HealthReport } from './types.js';
+import { disposeProbes, readiness } from '../test/readiness.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-
-async function readiness(options: HealthOptions): Promise<HealthReport> {
-  const probes = health({ shutdown: false, requireConnection: false, ...options });
-  cleanups.push(() => probes.dispose());
-  return probes.readiness();
-}
+afterEach(disposeProbes);
 
 const CHECKS = {
   eventLoopDelay: ['eventloop:delay', ' ms'],

@@ -5,7 +5,7 @@ import pino, { type LevelWithSilent, type Logger } from 'pino';
  * cheap (its default is 16 KB) and still carry many lines per system call. `bench/` in this package
  * compares the settings.
  */
-export const DEFAULT_MAX_WRITE = 4096;
+const DEFAULT_MAX_WRITE = 4096;
 
 function isLevel(level: string | undefined): level is LevelWithSilent {
   return level !== undefined && (level === 'silent' || Object.hasOwn(pino.levels.values, level));
