@@ -18,4 +18,10 @@ export const HOOK_NAMES = [
 
 export type HookName = (typeof HOOK_NAMES)[number];
 
-export type HookLists = { readonly [Name in HookName]: readonly McpscopePlugin[] };
+/** One plugin's hook, read once when the plugin is attached. */
+export interface PluginHook {
+  readonly plugin: McpscopePlugin;
+  readonly method: (this: McpscopePlugin, ...args: never[]) => unknown;
+}
+
+export type HookLists = { readonly [Name in HookName]: readonly PluginHook[] };

@@ -18,9 +18,18 @@ export function isRequestId(value: unknown): value is JsonRpcId {
   return typeof value === 'string' || Number.isSafeInteger(value);
 }
 
-function hasOnlyKeys(message: JsonObject, allowed: ReadonlySet<string>): boolean {
+/** The keys each kind of message may have (the SDK's schemas are strict). */
+type KeyCheck = (key: string) => boolean;
+
+const isRequestKey: KeyCheck = (key) =>
+  key === 'jsonrpc' || key === 'id' || key === 'method' || key === 'params';
+const isNotificationKey: KeyCheck = (key) => key === 'jsonrpc' || key === 'method' || key === 'params';
+const isResultKey: KeyCheck = (key) => key === 'jsonrpc' || key === 'id' || key === 'result';
+const isErrorKey: KeyCheck = (key) => key === 'jsonrpc' || key === 'id' || key === 'error';
+
+function hasOnlyKeys(message: JsonObject, allowed: KeyCheck): boolean {
   for (const key in message) {
-    if (!allowed.has(key)) return false;
+    if (!allowed(key)) return false;
   }
   return true;
 }
@@ -42,13 +51,8 @@ function isValidParams(params: unknown): boolean {
   return isObject(params) && isValidMeta(params._meta);
 }
 
-const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
-const NOTIFICATION_KEYS = new Set(['jsonrpc', 'method', 'params']);
-const RESULT_KEYS = new Set(['jsonrpc', 'id', 'result']);
-const ERROR_KEYS = new Set(['jsonrpc', 'id', 'error']);
-
 function isErrorResponse(message: JsonObject): boolean {
-  if (!hasOnlyKeys(message, ERROR_KEYS)) return false;
+  if (!hasOnlyKeys(message, isErrorKey)) return false;
   if (message.id !== undefined && !isRequestId(message.id)) return false;
   const error = message.error;
   return isObject(error) && Number.isSafeInteger(error.code) && typeof error.message === 'string';
@@ -61,7 +65,7 @@ function isErrorResponse(message: JsonObject): boolean {
 export function classifyMessage(message: unknown): MessageKind {
   if (!isObject(message) || message.jsonrpc !== '2.0') return 'other';
   if ('result' in message) {
-    return hasOnlyKeys(message, RESULT_KEYS) &&
+    return hasOnlyKeys(message, isResultKey) &&
       isRequestId(message.id) &&
       isObject(message.result) &&
       (message.result._meta === undefined || isObject(message.result._meta))
@@ -71,9 +75,9 @@ export function classifyMessage(message: unknown): MessageKind {
   if ('error' in message) return isErrorResponse(message) ? 'error' : 'other';
   if (typeof message.method !== 'string' || !isValidParams(message.params)) return 'other';
   if ('id' in message) {
-    return hasOnlyKeys(message, REQUEST_KEYS) && isRequestId(message.id) ? 'request' : 'other';
+    return hasOnlyKeys(message, isRequestKey) && isRequestId(message.id) ? 'request' : 'other';
   }
-  return hasOnlyKeys(message, NOTIFICATION_KEYS) ? 'notification' : 'other';
+  return hasOnlyKeys(message, isNotificationKey) ? 'notification' : 'other';
 }
 
 /** Caps a client-supplied string (client name, version) before it reaches any plugin. */

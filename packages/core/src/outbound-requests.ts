@@ -8,11 +8,12 @@
 import type { ConnectionInternals, EndpointInternals } from './internal-types.js';
 import { isObject, type JsonObject } from './json-rpc.js';
 import { callHooks } from './plugin-hooks.js';
+import { RecordsById } from './records-by-id.js';
 import { RequestRecord } from './request-record.js';
 import type { JsonRpcId, Outcome, RequestFacts } from './types.js';
 
 export class OutboundRequests {
-  private readonly byId = new Map<JsonRpcId, RequestRecord>();
+  private readonly byId = new RecordsById();
 
   constructor(
     private readonly connection: ConnectionInternals,
@@ -75,6 +76,6 @@ export class OutboundRequests {
   }
 
   endAll(): void {
-    for (const record of [...this.byId.values()]) this.end(record, 'closed');
+    for (const record of this.byId.values()) this.end(record, 'closed');
   }
 }

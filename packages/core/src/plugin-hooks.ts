@@ -3,7 +3,7 @@
  * returns a rejected promise) is reported once per plugin and hook, never per request.
  */
 import { reportPluginFailure } from './diagnostics.js';
-import { HOOK_NAMES, type HookLists, type HookName } from './hook-names.js';
+import { HOOK_NAMES, type HookLists, type HookName, type PluginHook } from './hook-names.js';
 import type { DiagnosticReceiver, McpscopePlugin, RequestFacts } from './types.js';
 
 export type { HookLists } from './hook-names.js';
@@ -12,17 +12,16 @@ export type { HookLists } from './hook-names.js';
 export type FailureReceiver = DiagnosticReceiver | undefined;
 
 export function emptyHookLists(): HookLists {
-  const lists = {} as { [Name in HookName]: McpscopePlugin[] };
-  for (const name of HOOK_NAMES) lists[name] = [];
-  return lists;
+  return buildHookLists([]);
 }
 
 export function buildHookLists(plugins: readonly McpscopePlugin[]): HookLists {
-  const lists = {} as { [Name in HookName]: McpscopePlugin[] };
+  const lists = {} as { [Name in HookName]: PluginHook[] };
   for (const name of HOOK_NAMES) lists[name] = [];
   for (const plugin of plugins) {
     for (const name of HOOK_NAMES) {
-      if (typeof plugin[name] === 'function') lists[name].push(plugin);
+      const method = plugin[name];
+      if (typeof method === 'function') lists[name].push({ plugin, method: method as PluginHook['method'] });
     }
   }
   return lists;
@@ -36,15 +35,18 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 /** Calls one hook on every plugin that has it, isolating each. */
 export function callHooks(
-  plugins: readonly McpscopePlugin[],
+  hooks: readonly PluginHook[],
   hook: Exclude<HookName, 'aroundRequest'>,
   argument: unknown,
   receiver: FailureReceiver,
 ): void {
-  for (let index = 0; index < plugins.length; index++) {
-    const plugin = plugins[index]!;
+  for (let index = 0; index < hooks.length; index++) {
+    const { plugin, method } = hooks[index]!;
     try {
-      const returned = (plugin[hook] as (argument: unknown) => unknown).call(plugin, argument);
+      const returned = (method as (this: McpscopePlugin, argument: unknown) => unknown).call(
+        plugin,
+        argument,
+      );
       if (isThenable(returned)) {
         returned.then(undefined, (error: unknown) => reportPluginFailure(plugin, hook, error, receiver));
       }
@@ -84,17 +86,17 @@ export interface AroundState {
  * unless a plugin refused it.
  */
 export function runAround(
-  plugins: readonly McpscopePlugin[],
+  arounds: readonly PluginHook[],
   request: RequestFacts & AroundState,
   deliver: () => void,
   receiver: FailureReceiver,
 ): void {
   const enter = (index: number): void => {
-    if (index === plugins.length) {
+    if (index === arounds.length) {
       deliver();
       return;
     }
-    const plugin = plugins[index]!;
+    const { plugin, method } = arounds[index]!;
     let dispatched = false;
     const dispatch = (): void => {
       if (dispatched) return;
@@ -104,7 +106,7 @@ export function runAround(
     // A plugin that refuses never dispatches, so no later level overwrites its name.
     request.aroundPlugin = plugin.name;
     try {
-      plugin.aroundRequest!(request, dispatch);
+      (method as NonNullable<McpscopePlugin['aroundRequest']>).call(plugin, request, dispatch);
     } catch (error) {
       reportPluginFailure(plugin, 'aroundRequest', error, receiver);
       if (!dispatched && !request.ended && request.refusal === undefined) dispatch();
