@@ -37,7 +37,10 @@ export interface ReportInput {
     readonly problems: readonly string[];
   };
   readonly memory?: readonly MemoryResult[];
-  readonly instructions?: readonly (InstructionCount & { readonly ratio: number })[];
+  readonly instructions?: readonly (InstructionCount & {
+    readonly ratio: number;
+    readonly ratioWithoutOldGenerationCollections: number;
+  })[];
 }
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
@@ -127,11 +130,13 @@ function memorySection(memory: readonly MemoryResult[]): string[] {
 
 function instructionsSection(counts: NonNullable<ReportInput['instructions']>): string[] {
   const lines = ['\n### Instructions per call (callgrind, `node --predictable`)\n'];
-  lines.push('| node | transport | scenario | instructions per call | × bare |');
-  lines.push('|---|---|---|---:|---:|');
+  lines.push(
+    '| node | transport | scenario | instructions per call | × bare | without old-generation collections | × bare |',
+  );
+  lines.push('|---|---|---|---:|---:|---:|---:|');
   for (const count of counts) {
     lines.push(
-      `| ${count.node} | ${count.transport} | ${count.scenario} | ${fixed(count.instructionsPerCall / 1_000, 1)} k | ${fixed(count.ratio, 3)} |`,
+      `| ${count.node} | ${count.transport} | ${count.scenario} | ${fixed(count.instructionsPerCall / 1_000, 1)} k | ${fixed(count.ratio, 3)} | ${fixed(count.withoutOldGenerationCollections / 1_000, 1)} k | ${fixed(count.ratioWithoutOldGenerationCollections, 3)} |`,
     );
   }
   return lines;

@@ -304,7 +304,12 @@ async function runInstructions() {
         (other) =>
           other.scenario === 'bare' && other.node === count.node && other.transport === count.transport,
       );
-      return { ...count, ratio: count.instructionsPerCall / (bare?.instructionsPerCall ?? Number.NaN) };
+      return {
+        ...count,
+        ratio: count.instructionsPerCall / (bare?.instructionsPerCall ?? Number.NaN),
+        ratioWithoutOldGenerationCollections:
+          count.withoutOldGenerationCollections / (bare?.withoutOldGenerationCollections ?? Number.NaN),
+      };
     }),
   };
 }
